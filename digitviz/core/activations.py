@@ -1,0 +1,51 @@
+"""Activation functions and their derivatives, by name.
+
+Each function maps an (n, k) or (k,) array of weighted inputs ``z`` to activations of the
+same shape. Derivatives are written in terms of the activation ``a`` (and ``z`` where the
+activation alone does not determine it), because backpropagation has both at hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh")
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    # Clipping keeps exp() from overflowing for very negative z; sigma(-500) is 0 to float64 anyway.
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "softmax": softmax}
+
+
+def derivative(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Elementwise d a / d z for an elementwise activation; same shape as ``z``."""
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    if name == "relu":
+        return (z > 0).astype(a.dtype)
+    if name == "tanh":
+        return 1.0 - a * a
+    raise ValueError(f"{name!r} is not an elementwise activation")
+
+
+def softmax_vjp(a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
+    """Vector-Jacobian product of softmax: given d L / d a, return d L / d z (same shape)."""
+    return a * (upstream - np.sum(upstream * a, axis=-1, keepdims=True))
