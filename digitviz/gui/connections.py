@@ -125,8 +125,7 @@ class ConnectionsItem(QtWidgets.QGraphicsObject):
         y0 = min(segments[:, 1].min(), segments[:, 3].min())
         y1 = max(segments[:, 1].max(), segments[:, 3].max())
         self._bounds = QtCore.QRectF(x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4)
-        # Static most of the time: let Qt keep the drawn lines as a pixmap at screen resolution.
-        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._cached = False
 
     # -- state --------------------------------------------------------------------------------
 
@@ -140,17 +139,31 @@ class ConnectionsItem(QtWidgets.QGraphicsObject):
     def set_reveal(self, fraction: float) -> None:
         fraction = float(min(max(fraction, 0.0), 1.0))
         if fraction != self._reveal:
-            if (fraction < 1.0) != (self._reveal < 1.0):
-                # Moving lines: repainting a cache every frame costs more than it saves.
-                mode = QtWidgets.QGraphicsItem.CacheMode
-                self.setCacheMode(mode.NoCache if fraction < 1.0 else mode.DeviceCoordinateCache)
             self._reveal = fraction
+            self._apply_cache_mode()
             self.update()
+
+    def set_cached(self, cached: bool) -> None:
+        """Keep the drawn lines as a pixmap at screen resolution while they do not change.
+
+        Worth it only for lines that stay the same across inputs (the weights view): filling the
+        cache costs about three times drawing straight to the screen.
+        """
+        self._cached = bool(cached)
+        self._apply_cache_mode()
+
+    def _apply_cache_mode(self) -> None:
+        mode = QtWidgets.QGraphicsItem.CacheMode
+        wanted = mode.DeviceCoordinateCache if self._cached and self._reveal >= 1.0 else mode.NoCache
+        if self.cacheMode() != wanted:
+            self.setCacheMode(wanted)
 
     def reveal(self) -> float:
         return self._reveal
 
     def set_emphasis(self, mask: np.ndarray | None) -> None:
+        if mask is None and self._emphasis is None:
+            return
         self._emphasis = mask
         self.update()
 

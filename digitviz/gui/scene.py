@@ -180,6 +180,7 @@ class NetworkScene(QtWidgets.QWidget):
                 item.set_batches(self._weight_batches[k], changed=False)
             else:
                 item.set_batches(sig)
+            item.set_cached(self._view_mode == "weights")
             total_drawable += drawable
             shown += item.line_count()
         self._notice = (f"Showing the strongest {shown:,} of {total_drawable:,} connections "
