@@ -29,6 +29,28 @@ def quantise(strength: np.ndarray, sign_positive: np.ndarray, floor: int = 0) ->
     return np.where(sign_positive, level, -level).astype(np.int16)
 
 
+def share_cap(counts: list[int], cap: int) -> list[int]:
+    """Share ``cap`` lines between layers with ``counts`` lines: small layers keep all theirs."""
+    allow = [0] * len(counts)
+    left, todo = cap, sorted(range(len(counts)), key=lambda i: counts[i])
+    while todo:
+        share = left // len(todo)
+        i = todo.pop(0)
+        allow[i] = min(counts[i], share)
+        left -= allow[i]
+    return allow
+
+
+def cap_levels(levels: np.ndarray, strength: np.ndarray, allow: int) -> np.ndarray:
+    """``levels`` with all but the ``allow`` strongest drawn lines set to 0 (not drawn)."""
+    if np.count_nonzero(levels) <= allow:
+        return levels
+    keep = np.argpartition(-np.where(levels != 0, strength, -1.0), allow - 1)[:allow]
+    out = np.zeros_like(levels)
+    out[keep] = levels[keep]
+    return out
+
+
 def draw_segments(painter: QtGui.QPainter, segs: np.ndarray) -> None:
     """Draw (n, 4) float64 C-contiguous rows (x0, y0, x1, y1) as lines, without copying."""
     if len(segs):
@@ -87,14 +109,23 @@ class LineBatches:
         else:
             self.runs = []
 
+    def first_at_level(self, level: int) -> int:
+        """Index of the first drawn line (in drawing order) whose level is at least ``level``."""
+        return int(np.searchsorted(self.keys, 2 * level))
+
     def draw(self, painter: QtGui.QPainter, pens: PenTable, segs: np.ndarray | None = None,
-             mask: np.ndarray | None = None) -> None:
+             mask: np.ndarray | None = None, first: int = 0) -> None:
         """Draw the batches (or ``segs``, same order and length, e.g. shortened for a pulse).
 
-        With ``mask`` (bool per drawn line), draw only those lines, still batched by pen.
+        With ``mask`` (bool per drawn line), draw only those lines, still batched by pen; with
+        ``first``, only the lines from that index on (``segs`` then starts there too).
         """
         segs = self.sorted if segs is None else segs
         for key, a, b in self.runs:
+            if b <= first:
+                continue
+            if first:
+                a, b = max(a, first) - first, b - first
             part = segs[a:b]
             if mask is not None:
                 part = np.ascontiguousarray(part[mask[a:b]])
@@ -198,7 +229,8 @@ class ConnectionsItem(QtWidgets.QGraphicsObject):
 class PulseItem(QtWidgets.QGraphicsObject):
     """Short bright dashes travelling along one layer's connections during the animation."""
 
-    LENGTH = 0.12  # of each line
+    LENGTH = 0.07  # of each line
+    MIN_LEVEL = LEVELS // 4  # weaker lines carry no visible pulse: it would only add clutter
 
     def __init__(self, pens: PenTable, parent=None) -> None:
         super().__init__(parent)
@@ -206,6 +238,7 @@ class PulseItem(QtWidgets.QGraphicsObject):
         self.batches: LineBatches | None = None
         self._t = -1.0
         self._segs = np.zeros((0, 4))
+        self._first = 0
         self._bounds = QtCore.QRectF()
 
     def set_batches(self, batches: LineBatches | None, bounds: QtCore.QRectF | None = None) -> None:
@@ -220,7 +253,8 @@ class PulseItem(QtWidgets.QGraphicsObject):
         self._t = float(t)
         batches = self.batches
         if batches is not None and 0.0 <= t <= 1.0 and len(batches):
-            segs = batches.sorted
+            self._first = batches.first_at_level(self.MIN_LEVEL)
+            segs = batches.sorted[self._first:]
             d = segs[:, 2:4] - segs[:, 0:2]
             out = np.empty_like(segs)
             out[:, 0:2] = segs[:, 0:2] + max(t - self.LENGTH, 0.0) * d
@@ -232,6 +266,7 @@ class PulseItem(QtWidgets.QGraphicsObject):
         return self._bounds
 
     def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
-        if self.batches is None or not 0.0 <= self._t <= 1.0 or len(self._segs) != len(self.batches):
+        batches = self.batches
+        if batches is None or not 0.0 <= self._t <= 1.0 or len(self._segs) != len(batches) - self._first:
             return
-        self.batches.draw(painter, self._pens, self._segs)
+        batches.draw(painter, self._pens, self._segs, first=self._first)

@@ -8,15 +8,14 @@ weights, done once per network or once per input with NumPy.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from . import colors
 from .animation import Propagation
-from .connections import ConnectionsItem, LineBatches, PenTable, PulseItem, quantise
+from .connections import ConnectionsItem, LineBatches, PenTable, PulseItem, cap_levels, quantise, share_cap
+from .export import export_widget
 from .neurons import NeuronsItem
 from .overlay import paint_overlay
 from .scene_layout import layout_network
@@ -39,18 +38,6 @@ class _View(pg.GraphicsView):
         painter.restore()
 
 
-def _allowances(counts: list[int], cap: int) -> list[int]:
-    """Share ``cap`` lines between layers with ``counts`` lines: small layers keep all theirs."""
-    allow = [0] * len(counts)
-    left, todo = cap, sorted(range(len(counts)), key=lambda i: counts[i])
-    while todo:
-        share = left // len(todo)
-        i = todo.pop(0)
-        allow[i] = min(counts[i], share)
-        left -= allow[i]
-    return allow
-
-
 class NetworkScene(QtWidgets.QWidget):
     """The whole network, zoomable: see the module docstring and ``notes/README-scene.md``."""
 
@@ -71,7 +58,7 @@ class NetworkScene(QtWidgets.QWidget):
         self._pens = PenTable(1.0)
         self._dim_pens = PenTable(1.0, dim=0.28)
         self._bold_pens = PenTable(1.8, dim=1.4)
-        self._pulse_pens = PenTable(2.6, dim=1.8)
+        self._pulse_pens = PenTable(2.2, dim=2.0)
         self._anim = Propagation(self)
         self._anim.frame.connect(self._on_anim_frame)
         self._anim.finished.connect(self._on_anim_finished)
@@ -162,7 +149,7 @@ class NetworkScene(QtWidgets.QWidget):
     def _apply_levels(self) -> None:
         """Quantise line strengths for the current view and input, capped at ``line_cap``."""
         acts = self._activations
-        allow = _allowances([len(s) for s in self._weight_strength], self._line_cap)
+        allow = share_cap([len(s) for s in self._weight_strength], self._line_cap)
         total_drawable, shown = 0, 0
         for k, (item, sig) in enumerate(zip(self._conns, self._signal_batches)):
             strength_w, positive = self._weight_strength[k], self._positive[k]
@@ -174,7 +161,7 @@ class NetworkScene(QtWidgets.QWidget):
                 signal = (strength_w.reshape(n_out, n_in) * source[None, :]).ravel()
             levels = quantise(signal, positive)
             drawable = int(np.count_nonzero(levels))
-            sig.set_levels(self._capped(levels, signal, allow[k]))
+            sig.set_levels(cap_levels(levels, signal, allow[k]))
             if self._view_mode == "weights":
                 drawable = len(strength_w)
                 item.set_batches(self._weight_batches[k], changed=False)
@@ -189,12 +176,12 @@ class NetworkScene(QtWidgets.QWidget):
 
     def _build_weight_batches(self) -> None:
         """The weights view's lines: they change only with the network or the line cap."""
-        allow = _allowances([len(s) for s in self._weight_strength], self._line_cap)
+        allow = share_cap([len(s) for s in self._weight_strength], self._line_cap)
         self._weight_batches = []
         for k, item in enumerate(self._conns):
             strength = self._weight_strength[k]
             batches = LineBatches(item.batches.segments)
-            batches.set_levels(self._capped(quantise(strength, self._positive[k], floor=1),
+            batches.set_levels(cap_levels(quantise(strength, self._positive[k], floor=1),
                                             strength, allow[k]))
             self._weight_batches.append(batches)
 
@@ -211,16 +198,6 @@ class NetworkScene(QtWidgets.QWidget):
             self._build_weight_batches()
             self._apply_levels()
             self._show_final()
-
-    @staticmethod
-    def _capped(levels: np.ndarray, strength: np.ndarray, allow: int) -> np.ndarray:
-        nonzero = np.count_nonzero(levels)
-        if nonzero <= allow:
-            return levels
-        keep = np.argpartition(-np.where(levels != 0, strength, -1.0), allow - 1)[:allow]
-        out = np.zeros_like(levels)
-        out[keep] = levels[keep]
-        return out
 
     # -- animation ----------------------------------------------------------------------------
 
@@ -422,20 +399,13 @@ class NetworkScene(QtWidgets.QWidget):
 
         Raises OSError when the file cannot be written.
         """
-        path = Path(path)
-        if path.suffix.lower() == ".svg":
-            from PySide6.QtSvg import QSvgGenerator
-
-            gen = QSvgGenerator()
-            gen.setFileName(str(path))
-            gen.setSize(self.size())
-            gen.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), self.size()))
-            gen.setTitle("digitviz network scene")
-            painter = QtGui.QPainter(gen)
-            self.render(painter)
-            painter.end()
-            if not path.is_file():
-                raise OSError(f"{path}: could not write the SVG file")
-            return
-        if not self.grab().save(str(path)):
-            raise OSError(f"{path}: could not write the image (unknown format or unwritable place)")
+        vector = str(path).lower().endswith(".svg")
+        if vector:  # cached items would go into the SVG as pictures instead of lines
+            for item in self._conns:
+                item.set_cached(False)
+        try:
+            export_widget(self, path)
+        finally:
+            if vector:
+                for item in self._conns:
+                    item.set_cached(self._view_mode == "weights")

@@ -119,7 +119,9 @@ def layout_network(sizes) -> SceneLayout:
         pos, r = _column(n, float(x), centre_y, column_height)
         positions.append(pos)
         radii.append(r)
-        captions.append((float(x), HEIGHT - BOTTOM + 10.0))
+    # Captions of the columns share one line, just under the tallest column.
+    caption_y = max(float(p[:, 1].max()) + r for p, r in zip(positions[1:], radii[1:])) + 16.0
+    captions += [(float(x), caption_y) for x in xs]
     return SceneLayout(
         sizes=sizes,
         positions=tuple(positions),
