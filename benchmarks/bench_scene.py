@@ -20,13 +20,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-from PySide6 import QtCore, QtWidgets  # noqa: E402
+import numpy as np
+from PySide6 import QtCore, QtWidgets
 
-from digitviz.core import Network, load_weights  # noqa: E402
-from digitviz.core.mnist import bundled_test_set  # noqa: E402
-from digitviz.core.resources import default_weights_path  # noqa: E402
-from digitviz.gui.scene import NetworkScene  # noqa: E402
+from digitviz.core import Network, load_weights
+from digitviz.core.mnist import bundled_test_set
+from digitviz.core.resources import default_weights_path
+from digitviz.gui.scene import NetworkScene
 
 
 class _PaintCounter(QtCore.QObject):

@@ -38,6 +38,19 @@ class _View(pg.GraphicsView):
         painter.restore()
 
 
+class _Box(pg.ViewBox):
+    """The zoomable, pannable box holding the network; a left click on it hits no neuron."""
+
+    emptyClicked = QtCore.Signal()
+
+    def mouseClickEvent(self, ev) -> None:  # pyqtgraph override
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.emptyClicked.emit()
+        else:
+            super().mouseClickEvent(ev)
+
+
 class NetworkScene(QtWidgets.QWidget):
     """The whole network, zoomable: see the module docstring and ``notes/README-scene.md``."""
 
@@ -53,7 +66,8 @@ class NetworkScene(QtWidgets.QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         self._view = _View(self)
         box.addWidget(self._view)
-        self._box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        self._box = _Box(lockAspect=True, invertY=True, enableMenu=False)
+        self._box.emptyClicked.connect(self.emptyClicked)
         self._view.setCentralItem(self._box)
         self._pens = PenTable(1.0)
         self._dim_pens = PenTable(1.0, dim=0.28)
