@@ -275,3 +275,65 @@ def test_export_png_and_svg(scene, net, digits, tmp_path):
     assert "<svg" in text and text.count("<polyline") + text.count("<path") > scene.line_count() // 2
     with pytest.raises(OSError):
         scene.export_image(tmp_path / "missing-folder" / "scene.png")
+
+
+# -- in the main window ---------------------------------------------------------------------------
+
+@pytest.fixture
+def window(qtbot, net):
+    from digitviz.gui import MainWindow
+
+    w = MainWindow(weights=net)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_window_scene_follows_the_state(qtbot, window, net, digits):
+    scene = window.scene
+    assert isinstance(scene, NetworkScene) and window.centralWidget() is scene
+    assert scene.network is window.network
+    window.animation_enabled = False
+    assert not window.animation_enabled and not scene.animation_enabled
+    assert not window.scene_controller.animate_action.isChecked()
+    window.show_input(digits[0].reshape(28, 28))
+    assert not scene.is_animating()
+    np.testing.assert_allclose(scene.activations()[-1], net.forward(digits[0])[-1])
+    window.animation_enabled = True
+    scene.layer_duration = 0.05
+    window.state.set_input(digits[1], final=False)  # the pen is moving: follow live
+    assert not scene.is_animating()
+    np.testing.assert_allclose(scene.activations()[1], net.forward(digits[1])[1])
+    with qtbot.waitSignal(scene.animationFinished, timeout=3000):
+        window.show_input(digits[2].reshape(28, 28))  # a final input animates
+        assert scene.is_animating()
+    window.show_input(np.zeros((28, 28)))
+    assert scene.activations() is None and scene.line_count() == 0
+
+
+def test_window_actions(qtbot, window, net, digits, tmp_path):
+    scene, ctl = window.scene, window.scene_controller
+    window.show_input(digits[0].reshape(28, 28))
+    ctl.weights_action.trigger()
+    assert scene.view_mode == "weights" and scene.line_count() == 12_960
+    ctl.signal_action.trigger()
+    assert scene.view_mode == "signal"
+    window.animation_enabled = False
+    scene.layer_duration = 0.05
+    with qtbot.waitSignal(scene.animationFinished, timeout=3000):
+        ctl.replay_action.trigger()
+    assert ctl.replay_action.shortcut().toString() == "Space"
+    assert ctl.export(tmp_path / "scene.png") and (tmp_path / "scene.png").is_file()
+    assert not ctl.export(tmp_path / "missing" / "scene.png")
+    assert "missing" in window.last_error
+
+
+def test_window_relayouts_for_a_new_network(qtbot, window, digits):
+    other = Network.random([784, 30, 10], np.random.default_rng(2))
+    window.animation_enabled = False
+    window.show_input(digits[0].reshape(28, 28))
+    window.set_network(other)
+    assert window.scene.layout_.sizes == (784, 30, 10)
+    np.testing.assert_allclose(window.scene.activations()[1], other.forward(digits[0])[1])
