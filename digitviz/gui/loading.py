@@ -58,7 +58,7 @@ def read_network(path) -> Network:
         network = load_weights(path)
     except WeightFileError:
         raise
-    except Exception as exc:  # load_weights promises WeightFileError only; never let a slip crash the app
+    except Exception as exc:  # load_weights promises WeightFileError; a slip must not crash the app
         raise WeightFileError(path, f"could not be read ({type(exc).__name__}: {exc})") from exc
     after = _identity(path)
     if after is None:

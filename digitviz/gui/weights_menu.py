@@ -23,14 +23,14 @@ from .loading import read_network_responsively
 RECENT_KEY = "weights/recent"
 MAX_RECENT = 10
 WEIGHT_SUFFIXES = (".npz", ".json", ".pkl", ".pickle", ".safetensors")
-OPEN_FILTERS = ";;".join([
-    "Weight files (*.npz *.json *.pkl *.pickle *.safetensors)",
-    "digitviz weights (*.npz)",
-    "Nielsen network2 JSON (*.json)",
-    "3Blue1Brown video pickle (*.pkl *.pickle)",
-    "PyTorch nn.Sequential state dict (*.safetensors)",
-    "All files (*)",
-])
+OPEN_FILTERS = (
+    "Weight files (*.npz *.json *.pkl *.pickle *.safetensors);;"
+    "digitviz weights (*.npz);;"
+    "Nielsen network2 JSON (*.json);;"
+    "3Blue1Brown video pickle (*.pkl *.pickle);;"
+    "PyTorch nn.Sequential state dict (*.safetensors);;"
+    "All files (*)"
+)
 NPZ_FILTER = "digitviz weights (*.npz)"
 JSON_FILTER = "Nielsen network2 JSON (*.json)"
 
@@ -339,7 +339,7 @@ class WeightsMenu(QObject):
             return []
         return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:  # Qt override
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if self._dropped_files(event) and not self._busy:
