@@ -81,8 +81,14 @@ def model_card_descriptions(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     current: str | None = None
     paragraph: list[str] = []
+    in_fence = False
     for line in text.splitlines() + [""]:
         stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
         if stripped.startswith("#"):
             current = next(
                 (w.strip("`*_:()") for w in stripped.split() if w.strip("`*_:()").endswith(WEIGHT_SUFFIXES)),
@@ -92,7 +98,7 @@ def model_card_descriptions(text: str) -> dict[str, str]:
             continue
         if current is None or current in found:
             continue
-        if stripped and not stripped.startswith(("```", "|", "-", "*", ">")):
+        if stripped and not stripped.startswith(("|", "-", "*", ">")):
             paragraph.append(stripped)
         elif paragraph:
             found[current] = " ".join(paragraph)
