@@ -131,7 +131,7 @@ class ComparePanel(QWidget):
         for label in (self.main_label, self.second_label):
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.verdict_label = QLabel()
         self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict_label.setWordWrap(True)

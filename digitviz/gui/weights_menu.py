@@ -215,7 +215,7 @@ class WeightsMenu(QObject):
                 forget_recent(path)
             current = self._window.state.network
             self._window.report_error(
-                f"Could not {purpose} the weight file {path}:\n{exc.problem}\n\n"
+                f"Could not {purpose} the weight file {path}: {exc.problem}.\n\n"
                 f"Still showing {current.name} ({current.shape_text})."
             )
             return None
@@ -241,6 +241,9 @@ class WeightsMenu(QObject):
         if network is None:
             return False
         comparison.set_network(network, Path(path).absolute())
+        self._window.statusBar().showMessage(
+            f"Comparing with {Path(path).name}: {network.name}, {network.shape_text}", 5000
+        )
         return True
 
     def save_to(self, path) -> bool:
