@@ -102,6 +102,9 @@ def read_network_responsively(path) -> Network:
     task.start()
     # Results arrive as queued signals, so they cannot be delivered before exec() starts.
     loop.exec()
+    if not outcome:  # the application quit (which ends every event loop) before the read finished
+        task.cancel()
+        raise WeightFileError(path, "reading was interrupted because the application is closing")
     network, error = outcome[0]
     if error is not None:
         raise error

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..core.mnist import Digits, bundled_test_set
@@ -21,7 +21,9 @@ from ..core.network import Network
 from .background import BackgroundTask
 from .state import AppState
 
-CHUNK = 1000
+# Images per progress step: about 50 million multiply-adds, so a huge network still reports
+# progress (and notices cancellation) several times a second, and a small one is not slowed.
+WORK_PER_CHUNK = 50_000_000
 
 _cache: dict[str, float] = {}
 _test_set: Digits | None = None
@@ -60,14 +62,20 @@ def count_correct(network: Network, images: np.ndarray, labels: np.ndarray) -> i
     return int(np.count_nonzero(network.predict(images) == labels))
 
 
+def chunk_size(network: Network) -> int:
+    """Test images per step for ``network``: between 10 and 2,000."""
+    return int(np.clip(WORK_PER_CHUNK // max(network.n_parameters, 1), 10, 2000))
+
+
 def compute_accuracy(network: Network, *, progress: Callable[[int, int], None],
-                     cancelled: Callable[[], bool], chunk: int = CHUNK) -> float | None:
+                     cancelled: Callable[[], bool]) -> float | None:
     """Fraction of the bundled test set read correctly; None if cancelled. Runs on a worker."""
     key = fingerprint(network)
     if key in _cache:
         return _cache[key]
     digits = test_set()
     n = len(digits)
+    chunk = chunk_size(network)
     correct = 0
     progress(0, n)
     for start in range(0, n, chunk):
@@ -105,6 +113,18 @@ class AccuracyJob(QWidget):
         layout.addWidget(self.bar)
         self._task: BackgroundTask | None = None
         self.accuracy: float | None = None
+        # Stop measuring when the application quits, or the thread pool would wait for it.
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.cancel)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the running measurement, if any; its result will not be shown."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+            self.bar.hide()
 
     @property
     def is_running(self) -> bool:
@@ -112,9 +132,7 @@ class AccuracyJob(QWidget):
 
     def start(self, network: Network | None) -> None:
         """Forget the previous job and measure ``network`` (None: show nothing)."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self.cancel()
         self.accuracy = None
         if network is None:
             self.label.setText("—")

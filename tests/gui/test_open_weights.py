@@ -453,3 +453,21 @@ def test_a_superseded_accuracy_job_does_not_overwrite_the_new_one(window, tmp_pa
     digits = bundled_test_set()
     assert job.accuracy == pytest.approx(np.mean(b.predict(digits.images) == digits.labels))
     assert window.network_info.file_label.text() == "(not from a file)"
+
+
+def test_quitting_while_a_file_is_read_leaves_the_network_alone(window, tmp_path, monkeypatch):
+    # Quitting ends every event loop, including the one that waits for the read: simulated by a
+    # loop that returns at once, as QEventLoop.exec does once the application is quitting.
+    class QuittingLoop:
+        def exec(self):
+            return -1
+
+        def quit(self):
+            pass
+
+    monkeypatch.setattr(loading, "QEventLoop", QuittingLoop)
+    path = save_weights(random_network(seed=41), tmp_path / "late.npz")
+    before = window.network
+    assert window.open_weights(path) is False
+    assert "interrupted" in window.last_error
+    assert window.network is before
