@@ -9,46 +9,16 @@ weights, done once per network or once per input with NumPy.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from . import colors
 from .animation import Propagation
 from .connections import ConnectionsItem, LineBatches, PenTable, PulseItem, cap_levels, quantise, share_cap
 from .export import export_widget
 from .neurons import NeuronsItem
-from .overlay import paint_overlay
 from .scene_layout import layout_network
+from .scene_view import Box, View, describe_neuron
 
 VIEW_MODES = ("signal", "weights")
-
-
-class _View(pg.GraphicsView):
-    """pyqtgraph's view with the legend and notices painted over it in screen coordinates."""
-
-    def __init__(self, owner: NetworkScene) -> None:
-        super().__init__(owner, background=pg.mkColor(colors.BACKGROUND))
-        self._owner = owner
-
-    def drawForeground(self, painter: QtGui.QPainter, rect) -> None:  # Qt override
-        painter.save()
-        painter.resetTransform()
-        o = self._owner
-        paint_overlay(painter, self.viewport().size(), o.view_mode, o.notice(), o.hint())
-        painter.restore()
-
-
-class _Box(pg.ViewBox):
-    """The zoomable, pannable box holding the network; a left click on it hits no neuron."""
-
-    emptyClicked = QtCore.Signal()
-
-    def mouseClickEvent(self, ev) -> None:  # pyqtgraph override
-        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
-            ev.accept()
-            self.emptyClicked.emit()
-        else:
-            super().mouseClickEvent(ev)
 
 
 class NetworkScene(QtWidgets.QWidget):
@@ -64,10 +34,13 @@ class NetworkScene(QtWidgets.QWidget):
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 96 * 1024))
         box = QtWidgets.QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        self._view = _View(self)
+        self._view = View(self)
         box.addWidget(self._view)
-        self._box = _Box(lockAspect=True, invertY=True, enableMenu=False)
+        self._box = Box(lockAspect=True, invertY=True, enableMenu=False)
         self._box.emptyClicked.connect(self.emptyClicked)
+        self._box.setLimits(minXRange=40.0, maxXRange=8000.0)
+        self._box.sigRangeChangedManually.connect(self._on_box_range_changed_manually)
+        self._user_view = False  # the user zoomed or panned: keep their view on resize
         self._view.setCentralItem(self._box)
         self._pens = PenTable(1.0)
         self._dim_pens = PenTable(1.0, dim=0.28)
@@ -337,24 +310,7 @@ class NetworkScene(QtWidgets.QWidget):
 
     def tooltip_text(self, layer: int, index: int) -> str:
         """What hovering neuron (layer, index) shows: activation, bias, weighted input z."""
-        acts = self._activations
-        if layer == 0:
-            side = self.layout_.grid_side
-            where = f" (row {index // side}, column {index % side})" if side else ""
-            value = "no input" if acts is None else f"{acts[0][index]:.3f}"
-            return f"Input pixel {index}{where}\nvalue: {value}"
-        last = len(self.layout_.sizes) - 1
-        name = (f"Output neuron {index} (digit {index})" if layer == last
-                else f"Hidden layer {layer}, neuron {index}")
-        bias = self.network.biases[layer - 1][index]
-        lines = [name, f"bias b = {bias:+.3f}"]
-        if acts is None:
-            lines.append("no input: draw a digit")
-        else:
-            zs, _ = self.network.forward_full(acts[0])
-            lines += [f"weighted input z = w . a + b = {zs[layer - 1][index]:+.3f}",
-                      f"activation a = {self.network.activation_of(layer)}(z) = {acts[layer][index]:.3f}"]
-        return "\n".join(lines)
+        return describe_neuron(self.network, self.layout_, self._activations, layer, index)
 
     @QtCore.Slot(int, int)
     def _on_neurons_clicked(self, layer: int, index: int) -> None:
@@ -389,8 +345,18 @@ class NetworkScene(QtWidgets.QWidget):
         """The widget that receives the scene's mouse events."""
         return self._view.viewport()
 
+    @QtCore.Slot(object)
+    def _on_box_range_changed_manually(self, _mask) -> None:
+        self._user_view = True
+
+    def resizeEvent(self, event) -> None:  # Qt override
+        super().resizeEvent(event)
+        if not self._user_view:
+            self.fit_view()
+
     def fit_view(self) -> None:
-        """Zoom and pan so the whole network fits."""
+        """Zoom and pan so the whole network fits (and keep it fitted when the widget resizes)."""
+        self._user_view = False
         if self.layout_ is not None:
             x0, y0, x1, y1 = self.layout_.bounds
             self._box.setRange(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)

@@ -337,3 +337,15 @@ def test_window_relayouts_for_a_new_network(qtbot, window, digits):
     window.set_network(other)
     assert window.scene.layout_.sizes == (784, 30, 10)
     np.testing.assert_allclose(window.scene.activations()[1], other.forward(digits[0])[1])
+
+
+def test_view_keeps_the_network_fitted_until_the_user_zooms(qtbot, scene):
+    def all_inside():
+        rect = scene.viewport().rect()
+        return all(rect.contains(scene.neuron_viewport_pos(layer, index))
+                   for layer in range(4) for index in (0, scene.network.sizes[layer] - 1))
+
+    scene.resize(700, 700)
+    qtbot.waitUntil(all_inside, timeout=2000)
+    scene.resize(1200, 400)
+    qtbot.waitUntil(all_inside, timeout=2000)
