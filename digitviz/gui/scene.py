@@ -12,7 +12,16 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .animation import Propagation
-from .connections import ConnectionsItem, LineBatches, PenTable, PulseItem, cap_levels, quantise, share_cap
+from .connections import (
+    ConnectionsItem,
+    LineBatches,
+    PenTable,
+    PulseItem,
+    cap_levels,
+    quantise,
+    selection_mask,
+    share_cap,
+)
 from .export import export_widget
 from .neurons import NeuronsItem
 from .scene_layout import layout_network
@@ -53,6 +62,7 @@ class NetworkScene(QtWidgets.QWidget):
         self.layout_ = None
         self._line_cap = 13_000
         self._weight_batches: list[LineBatches] = []
+        self._weights_seen: list[np.ndarray] = []
         self._animation_enabled = True
         self._view_mode = "signal"
         self._activations: list[np.ndarray] | None = None
@@ -71,18 +81,26 @@ class NetworkScene(QtWidgets.QWidget):
     # -- network ------------------------------------------------------------------------------
 
     def set_network(self, network) -> None:
-        """Lay the scene out for ``network`` (any perceptron) and show it with no input."""
+        """Show ``network`` (any perceptron) with no input. A network of the same shape keeps the
+        layout, the zoom and the selection; another shape is laid out afresh and fitted."""
         self._anim.stop()
+        same_shape = self.network is not None and list(self.network.sizes) == list(network.sizes)
+        self.network = network
+        if not same_shape:
+            self._build_items(network.sizes)
+        self._load_weights()
+        self._activations = None
+        self._apply_levels()
+        self._show_final()
+        if not same_shape:
+            self.fit_view()
+
+    def _build_items(self, sizes) -> None:
         for item in self._conns + ([self._neurons] if self._neurons else []):
             self._box.removeItem(item)
-        self.network = network
-        self.layout_ = lay = layout_network(network.sizes)
-        self._weight_strength, self._positive, self._conns, self._signal_batches = [], [], [], []
-        for layer, w in enumerate(network.weights, start=1):
-            mag = np.abs(w).ravel()
-            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
-            self._weight_strength.append(np.clip(mag / scale, 0.0, 1.0))
-            self._positive.append(w.ravel() > 0)
+        self.layout_ = lay = layout_network(sizes)
+        self._conns, self._signal_batches = [], []
+        for layer in range(1, len(sizes)):
             segs = lay.segments(layer)
             item = ConnectionsItem(segs, self._pens, self._dim_pens, self._bold_pens)
             item.setZValue(0)
@@ -97,11 +115,23 @@ class NetworkScene(QtWidgets.QWidget):
         self._neurons.emptyClicked.connect(self.emptyClicked)
         self._box.addItem(self._neurons)
         self._selection = None
-        self._activations = None
+
+    def _load_weights(self) -> None:
+        """Line strengths |w| / (99th percentile of the layer's |w|) and signs, and the weights
+        view's batches: computed once per set of weights, not per input."""
+        self._weight_strength, self._positive = [], []
+        for w in self.network.weights:
+            mag = np.abs(w).ravel()
+            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
+            self._weight_strength.append(np.clip(mag / scale, 0.0, 1.0))
+            self._positive.append(w.ravel() > 0)
+        self._weights_seen = [w.copy() for w in self.network.weights]
         self._build_weight_batches()
-        self._apply_levels()
-        self._show_final()
-        self.fit_view()
+
+    def _weights_edited(self) -> bool:
+        """True when the network's arrays were changed in place since they were last drawn."""
+        return any(w.shape != seen.shape or not np.array_equal(w, seen)
+                   for w, seen in zip(self.network.weights, self._weights_seen))
 
     # -- input --------------------------------------------------------------------------------
 
@@ -118,6 +148,8 @@ class NetworkScene(QtWidgets.QWidget):
                                  f"the {self.network.shape_text} network")
         self._anim.stop()
         self._activations = activations
+        if self._weights_edited():
+            self._load_weights()
         self._apply_levels()
         if animate and self._animation_enabled and activations is not None:
             self._start_animation()
@@ -294,17 +326,8 @@ class NetworkScene(QtWidgets.QWidget):
         if self._neurons is not None:
             self._neurons.set_selection(sel)
         for k, item in enumerate(self._conns, start=1):
-            if sel is None:
-                item.set_emphasis(None)
-                continue
-            n_out, n_in = self.network.weights[k - 1].shape
-            mask = np.zeros(n_out * n_in, dtype=bool)
-            layer, index = sel
-            if layer == k:
-                mask[index * n_in:(index + 1) * n_in] = True
-            elif layer == 0 and k == 1:
-                mask[index::n_in] = True
-            item.set_emphasis(mask)
+            shape = self.network.weights[k - 1].shape
+            item.set_emphasis(None if sel is None else selection_mask(shape, k, *sel))
 
     # -- hovering and clicking ----------------------------------------------------------------
 

@@ -349,3 +349,22 @@ def test_view_keeps_the_network_fitted_until_the_user_zooms(qtbot, scene):
     qtbot.waitUntil(all_inside, timeout=2000)
     scene.resize(1200, 400)
     qtbot.waitUntil(all_inside, timeout=2000)
+
+
+def test_same_shape_network_keeps_the_selection_and_edited_weights_redraw(scene, net, digits):
+    scene.set_selection(2, 1)
+    other = Network.random([784, 16, 16, 10], np.random.default_rng(11))
+    scene.set_network(other)
+    assert scene.selection() == (2, 1) and scene.network is other
+    scene.view_mode = "weights"
+    scene.show_activations(other.forward(digits[0]), animate=False)
+    first = scene._conns[2].batches
+    before = first.drawn.copy()
+    other.weights[2][:] = 0.0  # edited in place: the next input redraws the new weights
+    other.weights[2][4, 7] = 1.0
+    scene.show_activations(other.forward(digits[0]), animate=False)
+    after = scene._conns[2].batches
+    assert after is not first and len(after) == other.weights[2].size
+    assert after.drawn[-1] == 4 * 16 + 7 != before[-1]  # the only strong line is drawn last
+    scene.set_network(Network.random([784, 30, 10], np.random.default_rng(1)))
+    assert scene.selection() is None
