@@ -120,3 +120,10 @@ def test_bad_files_exit_2_with_a_message(qapp, weights, tmp_path, capsys):
     assert code == 2 and "does not exist" in capsys.readouterr().err
     code, _ = _render(qapp, weights, tmp_path, "mnist:0", "x.png", "--size", "big")
     assert code == 2 and "WIDTHxHEIGHT" in capsys.readouterr().err
+
+
+def test_global_weights_option_reaches_render(qapp, weights, tmp_path):
+    out = tmp_path / "g.png"
+    assert main(["--weights", str(weights), "render", "--input", "mnist:0", "--out", str(out),
+                 "--size", "320x200"]) == 0
+    assert out.is_file()
