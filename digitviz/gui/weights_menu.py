@@ -211,7 +211,7 @@ class WeightsMenu(QObject):
         try:
             return read_network_responsively(path)
         except WeightFileError as exc:
-            if exc.problem == "file not found":
+            if not path.exists():
                 forget_recent(path)
             current = self._window.state.network
             self._window.report_error(
@@ -255,7 +255,7 @@ class WeightsMenu(QObject):
         try:
             save_weights(network, path)
         except (OSError, ValueError, TypeError) as exc:
-            self._window.report_error(f"Could not save the weights to {path}:\n{exc}")
+            self._window.report_error(f"Could not save the weights to {path}: {exc}")
             return False
         self.adopt(network, path)
         self._window.statusBar().showMessage(f"Saved {network.name} to {path}", 5000)
