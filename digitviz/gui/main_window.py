@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from .. import __version__
 from ..core.network import Network
@@ -76,10 +76,19 @@ class MainWindow(QMainWindow):
     # -- parts (each replaced by its own module) --------------------------------------------------
 
     def _make_scene(self) -> QWidget:
-        placeholder = QLabel("The network scene appears here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setMinimumSize(480, 360)
-        return placeholder
+        """The network scene (``self.scene``), its View-menu actions and File -> Export image."""
+        from .scene_actions import install_scene
+
+        return install_scene(self)
+
+    @property
+    def animation_enabled(self) -> bool:
+        """Whether a final input propagates through the scene layer by layer (View menu)."""
+        return self.scene.animation_enabled
+
+    @animation_enabled.setter
+    def animation_enabled(self, enabled: bool) -> None:
+        self.scene_controller.set_animation_enabled(enabled)
 
     def _make_drawing_panel(self) -> None:
         """Creates ``self.canvas`` and the view of what the network sees, in a dock."""
