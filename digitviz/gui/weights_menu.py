@@ -138,8 +138,8 @@ def _menu_text(item: BundledWeights, limit: int = 70) -> str:
 class WeightsMenu(QObject):
     """Adds Open, Recent, Bundled, Compare with and Save as to ``window.file_menu``; takes drops.
 
-    ``window`` must offer ``state``, ``file_menu``, ``quit_action``, ``report_error`` and
-    ``statusBar()``; comparisons go to ``window.compare_with``.
+    ``window`` must offer ``state``, ``file_menu``, ``report_error`` and ``statusBar()``;
+    comparisons go to ``window.compare_with``.
     """
 
     def __init__(self, window):
@@ -148,7 +148,8 @@ class WeightsMenu(QObject):
         self._busy = False
         self._source: tuple[Network, Path] | None = None
         menu = window.file_menu
-        before = window.quit_action
+        # Opening files comes first in the File menu, above what other parts added.
+        before = menu.actions()[0] if menu.actions() else window.quit_action
 
         self.open_action = QAction("&Open weights…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
