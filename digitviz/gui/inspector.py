@@ -83,7 +83,7 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.hover)
         layout.addWidget(self.formula)
-        self.setMinimumWidth(340)
+        self.setMinimumWidth(412)
 
         selection.selectionChanged.connect(self._on_selection_changed)
         state.networkChanged.connect(self._on_state_network_changed)
@@ -106,7 +106,7 @@ class InspectorPanel(QWidget):
         legend.setMaximumHeight(60)
         for image in (self.weights_view, self.contribution_view, self.first_excite_view):
             self._connect_pixels(image)
-        view.setMinimumHeight(340)
+        view.setMinimumSize(400, 340)
         return view
 
     def _build_later_page(self) -> QWidget:
@@ -123,7 +123,7 @@ class InspectorPanel(QWidget):
         self.incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
         self._connect_pixels(self.gradient_view)
         self._connect_pixels(self.later_excite_view)
-        view.setMinimumHeight(380)
+        view.setMinimumSize(400, 380)
         return view
 
     def _build_input_page(self) -> QWidget:

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .inspector_text import grid_side
@@ -68,6 +69,8 @@ class WeightGallery(QWidget):
         self._cell = (0, 0)
         self._fingerprint: tuple | None = None
         self._captions: list[pg.TextItem] = []
+        self._caption_font = QFont()
+        self._caption_font.setPointSizeF(7.5)
 
         self.view = graphics_widget()
         self.box = self.view.addViewBox(lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
@@ -122,6 +125,7 @@ class WeightGallery(QWidget):
         for k in range(n):
             r, c = divmod(k, best)
             text = pg.TextItem(str(k), color=(60, 60, 60), anchor=(0.5, 0.0))
+            text.setFont(self._caption_font)
             text.setPos(c * self._cell[0] + self._cell[0] / 2, r * self._cell[1] + side + GAP // 2 - 1)
             self.box.addItem(text)
             self._captions.append(text)
@@ -133,7 +137,7 @@ class WeightGallery(QWidget):
     def _update_captions(self) -> None:
         acts = self._state.activations
         for k, text in enumerate(self._captions):
-            text.setText(f"{k}: a={acts[1][k]:.2f}" if acts is not None else str(k))
+            text.setText(f"{k}: {acts[1][k]:.2f}" if acts is not None else str(k))
 
     def _update_frame(self) -> None:
         current = self._selection.current
