@@ -11,13 +11,16 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from .. import __version__
 from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
+from .compare import ComparePanel, Comparison
+from .network_info import NetworkInfoPanel
 from .state import AppState
+from .weights_menu import WeightsMenu
 
 HELP_TEXT = """<h3>How to read this</h3>
 <p><b>Draw</b> a digit on the canvas with the left mouse button (right button erases).
@@ -42,7 +45,7 @@ class MainWindow(QMainWindow):
     weights : None for the shipped default network, a path to a weight file, or a Network.
 
     Scripting interface: ``canvas``, ``prediction``, ``predictionChanged``, ``show_input``,
-    ``network``, ``state`` (see README.md).
+    ``network``, ``state``, ``open_weights``, ``compare_with``, ``comparison`` (see README.md).
     """
 
     predictionChanged = Signal(object)
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.canvas = None
         self._make_drawing_panel()
         self._make_prediction_panel()
+        self._make_weight_tools(weights if problem is None and not isinstance(weights, Network) else None)
         self._make_inspector()
 
         self.state.networkChanged.connect(self._on_state_network_changed)
@@ -73,10 +77,19 @@ class MainWindow(QMainWindow):
     # -- parts (each replaced by its own module) --------------------------------------------------
 
     def _make_scene(self) -> QWidget:
-        placeholder = QLabel("The network scene appears here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setMinimumSize(480, 360)
-        return placeholder
+        """The network scene (``self.scene``), its View-menu actions and File -> Export image."""
+        from .scene_actions import install_scene
+
+        return install_scene(self)
+
+    @property
+    def animation_enabled(self) -> bool:
+        """Whether a final input propagates through the scene layer by layer (View menu)."""
+        return self.scene.animation_enabled
+
+    @animation_enabled.setter
+    def animation_enabled(self, enabled: bool) -> None:
+        self.scene_controller.set_animation_enabled(enabled)
 
     def _make_drawing_panel(self) -> None:
         """Creates ``self.canvas`` and the view of what the network sees, in a dock."""
@@ -100,12 +113,15 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.inspector_dock, self.gallery_dock], [3, 2], Qt.Orientation.Vertical)
         self.inspector.neuronRequested.connect(self.select_neuron)
         self.weight_gallery.neuronRequested.connect(self.select_neuron)
+        self.scene.neuronClicked.connect(self.select_neuron)
+        self.scene.emptyClicked.connect(self.clear_selection)
         self.selection.selectionChanged.connect(self._on_selection_changed)
+        # The scene forgets its ring when it lays out a new network; a same-shape network keeps
+        # the selection, so ring it again.
+        self.state.networkChanged.connect(self._on_selection_changed)
         self._selection_keys = SelectionKeys(self.selection, self)
         for widget in (self.scene, self.inspector, self.weight_gallery):
             widget.installEventFilter(self._selection_keys)
-        if hasattr(self.scene, "neuronClicked"):
-            self.scene.neuronClicked.connect(self.select_neuron)
 
     @property
     def selected_neuron(self) -> tuple[int, int] | None:
@@ -124,8 +140,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_selection_changed(self) -> None:
         current = self.selection.current
-        if not hasattr(self.scene, "set_selection"):
-            return
         if current is None:
             self.scene.clear_selection()
         else:
@@ -138,6 +152,21 @@ class MainWindow(QMainWindow):
         ):
             return
         super().keyPressEvent(event)
+
+    def _make_weight_tools(self, opened_file) -> None:
+        """File menu entries for weight files, drag and drop, the network panel, the comparison."""
+        self.weights_menu = WeightsMenu(self)
+        if opened_file is not None:
+            self.weights_menu.adopt(self.state.network, opened_file)
+        self.comparison_model = Comparison(self.state, self)
+        self.network_info = NetworkInfoPanel(self.state, lambda: self.weights_menu.current_path)
+        self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea, "network_info_dock")
+        self.compare_panel = ComparePanel(self.state, self.comparison_model)
+        self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)
+        self.compare_dock = self.add_dock(
+            "Compare", self.compare_panel, Qt.DockWidgetArea.RightDockWidgetArea, "compare_dock"
+        )
+        self.compare_dock.hide()
 
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""
@@ -217,6 +246,33 @@ class MainWindow(QMainWindow):
     def set_network(self, network: Network) -> None:
         """Show ``network``: the scene re-lays out and the current input is re-evaluated."""
         self.state.set_network(network)
+
+    def open_weights(self, path) -> bool:
+        """Show the network in weight file ``path``, as File -> Open does.
+
+        Returns False when the file was refused: a message names the file and the problem, and
+        the previous network stays. The file is read off the GUI thread; the window keeps working.
+        """
+        return self.weights_menu.open_weights(path)
+
+    def compare_with(self, path) -> bool:
+        """Hold the network in ``path`` beside the shown one; False (with a message) if refused."""
+        if not self.weights_menu.compare_with(path, self.comparison_model):
+            return False
+        self.compare_dock.show()
+        return True
+
+    def stop_comparing(self) -> None:
+        self.comparison_model.set_network(None)
+
+    @property
+    def comparison(self) -> tuple[int, np.ndarray] | None:
+        """``(digit, activations)`` of the second network (10 outputs) for the current input, or None."""
+        return self.comparison_model.result
+
+    @property
+    def comparison_network(self) -> Network | None:
+        return self.comparison_model.network
 
     @Slot()
     def _on_state_network_changed(self) -> None:
