@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self._make_drawing_panel()
         self._make_prediction_panel()
         self._make_weight_tools(weights if problem is None and not isinstance(weights, Network) else None)
+        self._make_inspector()
 
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
@@ -95,6 +96,62 @@ class MainWindow(QMainWindow):
 
     def _make_prediction_panel(self) -> None:
         """The winning digit, its confidence and the ten output bars, in a dock."""
+
+    def _make_inspector(self) -> None:
+        """The selection model, the inspector and "All weight images" docks, wired to the scene."""
+        from .inspector import InspectorPanel
+        from .selection import NeuronSelection, SelectionKeys
+        from .weight_gallery import WeightGallery
+
+        self.selection = NeuronSelection(self.state, self)
+        self.inspector = InspectorPanel(self.state, self.selection)
+        self.weight_gallery = WeightGallery(self.state, self.selection)
+        self.inspector_dock = self.add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea,
+                                            "inspector")
+        self.gallery_dock = self.add_dock("All weight images", self.weight_gallery,
+                                          Qt.DockWidgetArea.RightDockWidgetArea, "weight_gallery")
+        self.resizeDocks([self.inspector_dock, self.gallery_dock], [3, 2], Qt.Orientation.Vertical)
+        self.inspector.neuronRequested.connect(self.select_neuron)
+        self.weight_gallery.neuronRequested.connect(self.select_neuron)
+        self.scene.neuronClicked.connect(self.select_neuron)
+        self.scene.emptyClicked.connect(self.clear_selection)
+        self.selection.selectionChanged.connect(self._on_selection_changed)
+        # The scene forgets its ring when it lays out a new network; a same-shape network keeps
+        # the selection, so ring it again.
+        self.state.networkChanged.connect(self._on_selection_changed)
+        self._selection_keys = SelectionKeys(self.selection, self)
+        for widget in (self.scene, self.inspector, self.weight_gallery):
+            widget.installEventFilter(self._selection_keys)
+
+    @property
+    def selected_neuron(self) -> tuple[int, int] | None:
+        """``(layer, index)`` of the selected neuron (layer 0 = input), or None."""
+        return self.selection.current
+
+    @Slot(int, int)
+    def select_neuron(self, layer: int, index: int) -> None:
+        """Select a neuron as a click on it does (layer 0 = input); ValueError if it does not exist."""
+        self.selection.select(layer, index)
+
+    @Slot()
+    def clear_selection(self) -> None:
+        self.selection.clear()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        current = self.selection.current
+        if current is None:
+            self.scene.clear_selection()
+        else:
+            self.scene.set_selection(*current)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Keys no child used: Esc and the arrows still drive the selection.
+        if not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier) and self.selection.handle_key(
+            Qt.Key(event.key())
+        ):
+            return
+        super().keyPressEvent(event)
 
     def _make_weight_tools(self, opened_file) -> None:
         """File menu entries for weight files, drag and drop, the network panel, the comparison."""
