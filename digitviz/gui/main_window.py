@@ -11,13 +11,16 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
 
 from .. import __version__
 from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
+from .evaluation_view import EvaluationView, Evaluator
+from .neuron_edit import NeuronEditor
 from .state import AppState
+from .test_digits import TestDigitsBrowser
 
 HELP_TEXT = """<h3>How to read this</h3>
 <p><b>Draw</b> a digit on the canvas with the left mouse button (right button erases).
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.canvas = None
         self._make_drawing_panel()
         self._make_prediction_panel()
+        self._make_test_digits()
 
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
@@ -82,6 +86,32 @@ class MainWindow(QMainWindow):
 
     def _make_prediction_panel(self) -> None:
         """The winning digit, its confidence and the ten output bars, in a dock."""
+
+    def _make_test_digits(self) -> None:
+        """Test-digit browser, evaluation view and neuron editor (docks), and the Test menu."""
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.evaluator = Evaluator(self.state, self)
+        self.test_digits = TestDigitsBrowser(self, self.evaluator)
+        self.add_dock("Test digits", self.test_digits, right, "testDigitsDock")
+        self.evaluation_view = EvaluationView(self.evaluator)
+        self.evaluation_dock = self.add_dock("Evaluation", self.evaluation_view, right, "evaluationDock")
+        self.neuron_editor = NeuronEditor(self, self.evaluator)
+        self.tabifyDockWidget(self.evaluation_dock, self.add_dock("Edit neuron", self.neuron_editor, right,
+                                                                  "neuronEditDock"))
+        self.evaluation_dock.raise_()
+        self.evaluation_view.cellActivated.connect(self.test_digits.browse_confusion)
+        self.evaluation_view.mistakeActivated.connect(self.test_digits.show_mistake)
+        self.test_menu = QMenu("&Test", self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.test_menu)
+        self.test_digits.fill_menu(self.test_menu)
+
+    def edit_neuron(self, layer: int, index: int, **edit) -> Network:
+        """Edit a neuron live: ``off=True``, ``bias_shift=...`` or ``weight_scale=...``; returns the new network."""
+        return self.neuron_editor.apply_edit(layer, index, **edit)
+
+    def undo_edit(self) -> Network | None:
+        """Undo the last neuron edit; returns the network restored (None if there was none)."""
+        return self.neuron_editor.undo()
 
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""

@@ -1,0 +1,358 @@
+"""How the loaded network does on the MNIST test set: accuracy, confusion matrix, worst mistakes.
+
+:class:`Evaluator` runs :func:`digitviz.core.evaluate.evaluate` (the same function as
+``digitviz evaluate``) in the background for the state's network and caches the results by a
+hash of the network's arrays, so an edited network never reuses a stale result and undoing an
+edit finds its old result at once. :class:`EvaluationView` shows the current result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import threading
+
+import numpy as np
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.evaluate import Evaluation, evaluate
+from ..core.mnist import Digits, bundled_test_set
+from ..core.network import Network
+from .background import BackgroundTask
+from .state import AppState
+
+N_MISTAKES = 16
+CACHE_SIZE = 32
+
+_test_set: Digits | None = None
+_test_set_lock = threading.Lock()
+
+
+def test_set() -> Digits:
+    """The bundled MNIST test set, read once per process (any thread may ask first)."""
+    global _test_set
+    with _test_set_lock:
+        if _test_set is None:
+            _test_set = bundled_test_set()
+        return _test_set
+
+
+def network_fingerprint(network: Network) -> str:
+    """A hash of everything that decides a network's outputs (arrays and activations)."""
+    h = hashlib.sha1()
+    h.update(f"{network.hidden_activation}/{network.output_activation}/{network.sizes}".encode())
+    for w, b in zip(network.weights, network.biases):
+        h.update(np.ascontiguousarray(w).tobytes())
+        h.update(np.ascontiguousarray(b).tobytes())
+    return h.hexdigest()
+
+
+def digit_pixmap(image: np.ndarray, size: int) -> QPixmap:
+    """A (784,) or (28, 28) image in [0, 1] as a ``size`` x ``size`` grey pixmap, ink white."""
+    grey = np.ascontiguousarray(np.clip(np.asarray(image).reshape(28, 28) * 255.0, 0, 255).astype(np.uint8))
+    qimage = QImage(grey.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(qimage).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                                            Qt.TransformationMode.FastTransformation)
+
+
+def _evaluate_job(network: Network, fingerprint: str, *, progress, cancelled):
+    if cancelled():  # superseded while it waited in the pool: cost nothing
+        return None
+    result = evaluate(network, test_set())
+    # Someone edited the arrays in place while we ran: the result belongs to no network.
+    return result if network_fingerprint(network) == fingerprint else None
+
+
+class Evaluator(QObject):
+    """Background, cached evaluation of networks on the bundled test set.
+
+    Signals
+    -------
+    evaluated(str fingerprint, object Evaluation) : a result is ready (also for older networks).
+    currentChanged(object) : the state's network got its Evaluation, or None while it is pending.
+    failed(str) : evaluation raised; the message says why.
+    """
+
+    evaluated = Signal(str, object)
+    currentChanged = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, state: AppState, parent: QObject | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._cache: dict[str, Evaluation] = {}
+        self._tasks: dict[str, BackgroundTask] = {}
+        self._kept: set[str] = set()
+        self._current_key = ""
+        state.networkChanged.connect(self._on_state_network_changed)
+        state.activationsChanged.connect(self._on_state_activations_changed)
+        self._on_state_network_changed()
+
+    @property
+    def state(self) -> AppState:
+        return self._state
+
+    @property
+    def digits(self) -> Digits:
+        return test_set()
+
+    @property
+    def current(self) -> Evaluation | None:
+        """The evaluation of the state's network, or None while it is being computed."""
+        return self._cache.get(self._current_key)
+
+    @property
+    def busy(self) -> bool:
+        return self._current_key in self._tasks
+
+    def evaluation_for(self, network: Network) -> Evaluation | None:
+        """The cached evaluation of ``network``, or None if it has not been computed."""
+        return self._cache.get(network_fingerprint(network))
+
+    def request(self, network: Network, keep: bool = False) -> str:
+        """Start evaluating ``network`` unless it is cached or running; returns its fingerprint.
+
+        ``keep``: finish even after the state moves to another network (for "before" figures).
+        """
+        key = network_fingerprint(network)
+        if keep:
+            self._kept.add(key)
+        if key in self._cache or key in self._tasks:
+            return key
+        task = BackgroundTask(_evaluate_job, network, key)
+        # Bound slots (not lambdas): if this evaluator is deleted first, Qt drops the connections.
+        task.finished.connect(self._on_task_finished)
+        task.failed.connect(self._on_task_failed)
+        self._tasks[key] = task
+        task.start()
+        return key
+
+    # -- state --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_state_network_changed(self) -> None:
+        key = network_fingerprint(self._state.network)
+        if key == self._current_key:
+            return
+        self._current_key = key
+        for other, task in list(self._tasks.items()):
+            if other != key and other not in self._kept:
+                task.cancel()
+                del self._tasks[other]
+        self.request(self._state.network)
+        self.currentChanged.emit(self._cache.get(key))
+
+    @Slot(bool)
+    def _on_state_activations_changed(self, final: bool) -> None:
+        # AppState.refresh() after in-place edits announces no new network: notice by the hash.
+        if final:
+            self._on_state_network_changed()
+
+    # -- tasks --------------------------------------------------------------------------------
+
+    def _forget_sender(self) -> str | None:
+        """The fingerprint of the task that sent the signal, which is done and forgotten."""
+        sender = self.sender()
+        for key, task in self._tasks.items():
+            if task is sender:
+                del self._tasks[key]
+                self._kept.discard(key)
+                return key
+        return None  # a cancelled task: its result belongs to nobody
+
+    @Slot(object)
+    def _on_task_finished(self, result) -> None:
+        key = self._forget_sender()
+        if key is None or result is None:
+            return
+        self._cache[key] = result
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self.evaluated.emit(key, result)
+        if key == self._current_key:
+            self.currentChanged.emit(result)
+
+    @Slot(str)
+    def _on_task_failed(self, message: str) -> None:
+        if self._forget_sender() is None:
+            return
+        self.failed.emit(message)
+
+
+def _cell_colour(fraction: float, correct: bool) -> QColor:
+    """Diagonal cells green, mistakes red; stronger for a larger share of the row."""
+    base = QColor(34, 160, 90) if correct else QColor(220, 60, 60)
+    alpha = round(30 + 200 * min(1.0, fraction)) if fraction > 0 else 0
+    return QColor(base.red(), base.green(), base.blue(), alpha)
+
+
+class EvaluationView(QWidget):
+    """Accuracy, per-digit accuracy, the confusion matrix and the most confident mistakes.
+
+    Signals
+    -------
+    cellActivated(int true_digit, int predicted_digit) : a confusion cell was clicked.
+    mistakeActivated(int index) : a mistake thumbnail was clicked (index into the test set).
+    """
+
+    cellActivated = Signal(int, int)
+    mistakeActivated = Signal(int)
+
+    def __init__(self, evaluator: Evaluator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._evaluator = evaluator
+        self._evaluation: Evaluation | None = None
+        self._mistake_indices: list[int] = []
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+
+        self.table = QTableWidget(10, 11, self)
+        self.table.setHorizontalHeaderLabels([str(d) for d in range(10)] + ["acc."])
+        self.table.setVerticalHeaderLabels([str(d) for d in range(10)])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for header, size in ((self.table.horizontalHeader(), 34), (self.table.verticalHeader(), 22)):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            header.setDefaultSectionSize(size)
+            header.setMinimumSectionSize(10)
+        self.table.horizontalHeader().resizeSection(10, 48)
+        self.table.setToolTip("Rows: true digit. Columns: the network's answer. Click a cell to browse those digits.")
+        for row in range(10):
+            for col in range(11):
+                item = QTableWidgetItem("")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, col, item)
+        self.table.cellClicked.connect(self._on_table_cell_clicked)
+        self._fit_table()
+
+        self.mistakes_label = QLabel("<b>Most confident mistakes</b> (true → answer, confidence)")
+        self.mistake_buttons: list[QToolButton] = []
+        grid = QGridLayout()
+        grid.setSpacing(2)
+        for i in range(N_MISTAKES):
+            button = QToolButton(self)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setIconSize(QSize(40, 40))
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _checked=False, i=i: self._on_mistake_clicked(i))
+            grid.addWidget(button, i // 8, i % 8)
+            self.mistake_buttons.append(button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(QLabel("<b>Confusion matrix</b> (rows: true digit, columns: answer)"))
+        layout.addWidget(self.table)
+        layout.addWidget(self.mistakes_label)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+        evaluator.currentChanged.connect(self._on_evaluator_current_changed)
+        evaluator.failed.connect(self._on_evaluator_failed)
+        self._on_evaluator_current_changed(evaluator.current)
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        """The Evaluation on display (None while the current network is being evaluated)."""
+        return self._evaluation
+
+    def cell_text(self, true_digit: int, predicted: int) -> str:
+        return self.table.item(true_digit, predicted).text()
+
+    def _fit_table(self) -> None:
+        h, v = self.table.horizontalHeader(), self.table.verticalHeader()
+        width = v.sizeHint().width() + sum(h.sectionSize(c) for c in range(11)) + 2 * self.table.frameWidth()
+        height = h.sizeHint().height() + sum(v.sectionSize(r) for r in range(10)) + 2 * self.table.frameWidth()
+        self.table.setFixedSize(width, height)
+        self.table.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    # -- updates ------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_evaluator_current_changed(self, evaluation) -> None:
+        name = html.escape(self._evaluator.state.network.name)
+        if evaluation is None:
+            self.summary.setText(f"Evaluating <b>{name}</b> on the 10,000 MNIST test digits…")
+            self.setEnabled(self._evaluation is not None)
+            self.table.setEnabled(False)
+            return
+        self._evaluation = evaluation
+        self.table.setEnabled(True)
+        self.setEnabled(True)
+        correct = int(np.trace(evaluation.confusion))
+        total = int(evaluation.confusion.sum())
+        self.summary.setText(
+            f"<b>{name}</b><br>Test accuracy <b>{100 * evaluation.accuracy:.2f}%</b> "
+            f"({correct:,} of {total:,} right, {total - correct:,} wrong)"
+        )
+        self._fill_table(evaluation)
+        self._fill_mistakes(evaluation)
+
+    def _fill_table(self, evaluation: Evaluation) -> None:
+        confusion = evaluation.confusion
+        rows = np.maximum(confusion.sum(axis=1), 1)
+        off = confusion.astype(float) / rows[:, None]
+        np.fill_diagonal(off, 0.0)
+        worst = max(float(off.max()), 1e-9)
+        for i in range(10):
+            for j in range(10):
+                item = self.table.item(i, j)
+                count = int(confusion[i, j])
+                item.setText(str(count) if count else "")
+                share = count / rows[i]
+                item.setBackground(QBrush(_cell_colour(share if i == j else share / worst, i == j)))
+                item.setToolTip(f"true {i}, answered {j}: {count} digit{'s' * (count != 1)} — click to browse")
+            acc = self.table.item(i, 10)
+            acc.setText(f"{100 * evaluation.per_class_accuracy[i]:.1f}")
+            acc.setToolTip(f"{100 * evaluation.per_class_accuracy[i]:.2f}% of the {int(rows[i])} {i}s are read right")
+
+    def _fill_mistakes(self, evaluation: Evaluation) -> None:
+        digits = self._evaluator.digits
+        shown = [int(i) for i in evaluation.mistakes[:N_MISTAKES]]
+        self._mistake_indices = shown
+        for k, button in enumerate(self.mistake_buttons):
+            if k >= len(shown):
+                button.setVisible(False)
+                continue
+            index = shown[k]
+            truth, answer = int(digits.labels[index]), int(evaluation.predictions[index])
+            confidence = float(evaluation.confidences[index])
+            button.setIcon(QIcon(digit_pixmap(digits.images[index], 40)))
+            button.setText(f"{truth}→{answer} {100 * confidence:.0f}%")
+            button.setToolTip(f"Test digit #{index}: a {truth}, read as {answer} with {100 * confidence:.1f}% "
+                              "confidence. Click to show it.")
+            button.setVisible(True)
+        self.mistakes_label.setVisible(bool(shown))
+
+    @Slot(str)
+    def _on_evaluator_failed(self, message: str) -> None:
+        self.summary.setText(f"Evaluation failed: {message.splitlines()[0]}")
+
+    # -- clicks -------------------------------------------------------------------------------
+
+    @Slot(int, int)
+    def _on_table_cell_clicked(self, row: int, col: int) -> None:
+        if col < 10 and self._evaluation is not None:
+            self.cellActivated.emit(row, col)
+
+    def _on_mistake_clicked(self, k: int) -> None:
+        if k < len(self._mistake_indices):
+            self.mistakeActivated.emit(self._mistake_indices[k])
+
