@@ -208,7 +208,7 @@ class NeuronEditor(QWidget):
     def _update_neuron_info(self) -> None:
         net = self._state.network
         layer, index = self.layer_spin.value(), self.index_spin.value()
-        kind = "output (digit %d)" % index if layer == len(net.weights) else f"hidden layer {layer}"
+        kind = f"output (digit {index})" if layer == len(net.weights) else f"hidden layer {layer}"
         bias = float(net.biases[layer - 1][index])
         weights = net.weights[layer - 1][index]
         self.neuron_info.setText(f"{kind}: bias {bias:+.3f}, {weights.size} incoming weights "

@@ -2,8 +2,7 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtTest import QTest
+from PySide6.QtCore import Qt, QTimer
 
 from digitviz.core.edit import scale_weights, switch_off
 from digitviz.core.mnist import bundled_test_set
