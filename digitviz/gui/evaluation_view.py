@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import threading
 
 import numpy as np
@@ -192,6 +193,12 @@ class Evaluator(QObject):
         self.failed.emit(message)
 
 
+def _percent_down(fraction: float) -> str:
+    """``0.9996`` -> ``"99.9%"``: rounded down, so a not-quite-certain answer never shows 100%."""
+    tenths = math.floor(1000 * fraction)
+    return f"{tenths // 10}%" if tenths % 10 == 0 or tenths < 990 else f"{tenths / 10:.1f}%"
+
+
 def _cell_colour(fraction: float, correct: bool) -> QColor:
     """Diagonal cells green, mistakes red; stronger for a larger share of the row."""
     base = QColor(34, 160, 90) if correct else QColor(220, 60, 60)
@@ -222,18 +229,21 @@ class EvaluationView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self.table = QTableWidget(10, 11, self)
-        self.table.setHorizontalHeaderLabels([str(d) for d in range(10)] + ["acc."])
+        self.table.setHorizontalHeaderLabels([str(d) for d in range(10)] + ["% right"])
         self.table.setVerticalHeaderLabels([str(d) for d in range(10)])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for header, size in ((self.table.horizontalHeader(), 34), (self.table.verticalHeader(), 22)):
+        metrics = self.table.fontMetrics()
+        cell_width = metrics.horizontalAdvance("0000") + 12  # room for 1,135 ones
+        cell_height = metrics.height() + 8
+        for header, size in ((self.table.horizontalHeader(), cell_width), (self.table.verticalHeader(), cell_height)):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             header.setDefaultSectionSize(size)
             header.setMinimumSectionSize(10)
-        self.table.horizontalHeader().resizeSection(10, 48)
+        self.table.horizontalHeader().resizeSection(10, metrics.horizontalAdvance("% right") + 12)
         self.table.setToolTip("Rows: true digit. Columns: the network's answer. Click a cell to browse those digits.")
         for row in range(10):
             for col in range(11):
@@ -335,7 +345,7 @@ class EvaluationView(QWidget):
             truth, answer = int(digits.labels[index]), int(evaluation.predictions[index])
             confidence = float(evaluation.confidences[index])
             button.setIcon(QIcon(digit_pixmap(digits.images[index], 40)))
-            button.setText(f"{truth}→{answer} {100 * confidence:.0f}%")
+            button.setText(f"{truth}→{answer} {_percent_down(confidence)}")
             button.setToolTip(f"Test digit #{index}: a {truth}, read as {answer} with {100 * confidence:.1f}% "
                               "confidence. Click to show it.")
             button.setVisible(True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -72,11 +73,13 @@ class NeuronEditor(QWidget):
         self.bias_spin.setRange(-50.0, 50.0)
         self.bias_spin.setSingleStep(0.5)
         self.bias_spin.setValue(1.0)
+        self.bias_spin.setPrefix("by ")
         self.bias_button = QPushButton("Shift bias")
         self.scale_spin = QDoubleSpinBox()
         self.scale_spin.setRange(-20.0, 20.0)
         self.scale_spin.setSingleStep(0.25)
         self.scale_spin.setValue(0.5)
+        self.scale_spin.setPrefix("× ")
         self.scale_button = QPushButton("Scale weights")
         self.scale_button.setToolTip("Multiply its incoming weights")
         self.undo_button = QPushButton("Undo edit")
@@ -97,6 +100,7 @@ class NeuronEditor(QWidget):
         bottom.addWidget(self.save_button)
 
         self.accuracy_label = QLabel()
+        self.accuracy_label.setWordWrap(True)
         self.accuracy_label.setTextFormat(Qt.TextFormat.RichText)
         self.history = QListWidget()
         self.history.setMaximumHeight(90)
@@ -211,8 +215,11 @@ class NeuronEditor(QWidget):
         kind = f"output (digit {index})" if layer == len(net.weights) else f"hidden layer {layer}"
         bias = float(net.biases[layer - 1][index])
         weights = net.weights[layer - 1][index]
-        self.neuron_info.setText(f"{kind}: bias {bias:+.3f}, {weights.size} incoming weights "
-                                 f"in [{weights.min():+.2f}, {weights.max():+.2f}]")
+        text = (f"{kind}: bias {bias:+.3f}, {weights.size} incoming weights "
+                f"in [{weights.min():+.2f}, {weights.max():+.2f}]")
+        if layer < len(net.weights) and not np.any(net.weights[layer][:, index]):
+            text += " — switched off (no outgoing weights)"
+        self.neuron_info.setText(text)
 
     @Slot(str, object)
     def _on_evaluator_evaluated(self, _key: str, _evaluation) -> None:
@@ -225,9 +232,13 @@ class NeuronEditor(QWidget):
             self.accuracy_label.setText(f"Test accuracy: <b>{now}</b> (no edits)")
             return
         before = self._undo[-1][0]
+        change = ""
+        first, last = ev.evaluation_for(self._original), ev.evaluation_for(self._state.network)
+        if first is not None and last is not None:
+            change = f" ({100 * (last.accuracy - first.accuracy):+.2f} points)"
         self.accuracy_label.setText(
             f"Test accuracy: before edits {_percent(ev, self._original)} · "
-            f"before last edit {_percent(ev, before)} · now <b>{now}</b>"
+            f"before last edit {_percent(ev, before)} · now <b>{now}</b>{change}"
         )
 
     @Slot()
