@@ -328,7 +328,8 @@ class EvaluationView(QWidget):
                 item.setText(str(count) if count else "")
                 share = count / rows[i]
                 item.setBackground(QBrush(_cell_colour(share if i == j else share / worst, i == j)))
-                item.setToolTip(f"true {i}, answered {j}: {count} digit{'s' * (count != 1)} — click to browse")
+                item.setToolTip(f"true {i}, answered {j}: {count} digit{'s' * (count != 1)}"
+                                + (" — click to browse them" if count else ""))
             acc = self.table.item(i, 10)
             acc.setText(f"{100 * evaluation.per_class_accuracy[i]:.1f}")
             acc.setToolTip(f"{100 * evaluation.per_class_accuracy[i]:.2f}% of the {int(rows[i])} {i}s are read right")
@@ -359,7 +360,8 @@ class EvaluationView(QWidget):
 
     @Slot(int, int)
     def _on_table_cell_clicked(self, row: int, col: int) -> None:
-        if col < 10 and self._evaluation is not None:
+        # An empty cell has nothing to browse: the click is ignored rather than emptying the browser.
+        if col < 10 and self._evaluation is not None and self._evaluation.confusion[row, col] > 0:
             self.cellActivated.emit(row, col)
 
     def _on_mistake_clicked(self, k: int) -> None:

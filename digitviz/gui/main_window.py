@@ -96,14 +96,15 @@ class MainWindow(QMainWindow):
         self.evaluation_view = EvaluationView(self.evaluator)
         self.evaluation_dock = self.add_dock("Evaluation", self.evaluation_view, right, "evaluationDock")
         self.neuron_editor = NeuronEditor(self, self.evaluator)
-        self.tabifyDockWidget(self.evaluation_dock, self.add_dock("Edit neuron", self.neuron_editor, right,
-                                                                  "neuronEditDock"))
+        self.neuron_edit_dock = self.add_dock("Edit neuron", self.neuron_editor, right, "neuronEditDock")
+        self.tabifyDockWidget(self.evaluation_dock, self.neuron_edit_dock)
         self.evaluation_dock.raise_()
         self.evaluation_view.cellActivated.connect(self.test_digits.browse_confusion)
         self.evaluation_view.mistakeActivated.connect(self.test_digits.show_mistake)
         self.test_menu = QMenu("&Test", self)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.test_menu)
         self.test_digits.fill_menu(self.test_menu)
+        self.neuron_editor.fill_menu(self.edit_menu)
 
     def edit_neuron(self, layer: int, index: int, **edit) -> Network:
         """Edit a neuron live: ``off=True``, ``bias_shift=...`` or ``weight_scale=...``; returns the new network."""

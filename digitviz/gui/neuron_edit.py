@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMenu,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -88,6 +90,10 @@ class NeuronEditor(QWidget):
         self.bias_button.clicked.connect(self._on_bias_button_clicked)
         self.scale_button.clicked.connect(self._on_scale_button_clicked)
         self.undo_button.clicked.connect(self.undo)
+        self.undo_action = QAction("Undo &neuron edit", self)
+        self.undo_action.triggered.connect(self.undo)
+        self.save_action = QAction("Save &edited network…", self)
+        self.save_action.triggered.connect(self._on_save_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         edits = QGridLayout()
         edits.addWidget(self.off_button, 0, 0, 1, 2)
@@ -179,6 +185,11 @@ class NeuronEditor(QWidget):
             self._window.report_error(f"{path}: could not save the network ({exc.strerror or exc})")
             return None
 
+    def fill_menu(self, menu: QMenu) -> None:
+        """Put "Undo neuron edit" and "Save edited network…" in ``menu`` (no keys: Ctrl+Z is the canvas's)."""
+        menu.addAction(self.undo_action)
+        menu.addAction(self.save_action)
+
     # -- internals ----------------------------------------------------------------------------
 
     def _set_network(self, network: Network) -> None:
@@ -200,6 +211,7 @@ class NeuronEditor(QWidget):
         self.history.clear()
         self.history.addItems([edit.describe() for edit in self.edits])
         self.undo_button.setEnabled(bool(self._undo))
+        self.undo_action.setEnabled(bool(self._undo))
         self._update_accuracy()
 
     @Slot(int)

@@ -252,3 +252,23 @@ def test_a_failed_save_is_reported_and_the_app_keeps_its_state(window, tmp_path)
     assert window.neuron_editor.save(tmp_path / "no-such-folder" / "x.npz") is None
     assert "no-such-folder" in window.last_error
     assert window.network is edited
+
+
+def test_clicking_an_empty_cell_changes_nothing(qtbot, window, network, digits):
+    counts = _independent_confusion(network, digits)
+    empty = np.argwhere(counts == 0)
+    assert len(empty)
+    window.test_digits.show_index(42)
+    i, j = (int(v) for v in empty[0])
+    _click_cell(qtbot, window.evaluation_view.table, i, j)
+    assert window.test_digits.current_index == 42
+    assert window.test_digits.filters == {"true_class": None, "predicted": None, "only_wrong": False}
+
+
+def test_the_edit_menu_undoes_neuron_edits(window, network):
+    window.edit_neuron(1, 1, off=True)
+    assert window.neuron_editor.undo_action.isEnabled()
+    assert window.neuron_editor.undo_action in window.edit_menu.actions()
+    window.neuron_editor.undo_action.trigger()
+    assert window.network is network
+    assert not window.neuron_editor.undo_action.isEnabled()
