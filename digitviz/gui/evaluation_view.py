@@ -14,7 +14,7 @@ import math
 import threading
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -274,13 +274,17 @@ class EvaluationView(QWidget):
         layout.addLayout(grid)
         layout.addStretch(1)
 
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(250)
+        self._pending_timer.timeout.connect(self._on_pending_timer_timeout)
         evaluator.currentChanged.connect(self._on_evaluator_current_changed)
         evaluator.failed.connect(self._on_evaluator_failed)
         self._on_evaluator_current_changed(evaluator.current)
 
     @property
     def evaluation(self) -> Evaluation | None:
-        """The Evaluation on display (None while the current network is being evaluated)."""
+        """The Evaluation on display: the last one while a new one is computed, None before the first."""
         return self._evaluation
 
     def cell_text(self, true_digit: int, predicted: int) -> str:
@@ -299,13 +303,15 @@ class EvaluationView(QWidget):
     def _on_evaluator_current_changed(self, evaluation) -> None:
         name = html.escape(self._evaluator.state.network.name)
         if evaluation is None:
-            self.summary.setText(f"Evaluating <b>{name}</b> on the 10,000 MNIST test digits…")
-            self.setEnabled(self._evaluation is not None)
-            self.table.setEnabled(False)
+            # A quick re-evaluation (an edit: ~60 ms) keeps the old figures up rather than flashing.
+            if self._evaluation is None:
+                self._on_pending_timer_timeout()
+            else:
+                self._pending_timer.start()
             return
+        self._pending_timer.stop()
         self._evaluation = evaluation
         self.table.setEnabled(True)
-        self.setEnabled(True)
         correct = int(np.trace(evaluation.confusion))
         total = int(evaluation.confusion.sum())
         self.summary.setText(
@@ -351,6 +357,12 @@ class EvaluationView(QWidget):
                               "confidence. Click to show it.")
             button.setVisible(True)
         self.mistakes_label.setVisible(bool(shown))
+
+    @Slot()
+    def _on_pending_timer_timeout(self) -> None:
+        name = html.escape(self._evaluator.state.network.name)
+        self.summary.setText(f"Evaluating <b>{name}</b> on the 10,000 MNIST test digits…")
+        self.table.setEnabled(False)
 
     @Slot(str)
     def _on_evaluator_failed(self, message: str) -> None:

@@ -272,3 +272,22 @@ def test_the_edit_menu_undoes_neuron_edits(window, network):
     window.neuron_editor.undo_action.trigger()
     assert window.network is network
     assert not window.neuron_editor.undo_action.isEnabled()
+
+
+def test_a_slow_re_evaluation_keeps_the_old_figures_then_says_so(qtbot, network, gate):
+    gate.set()
+    window = MainWindow(weights=network)
+    qtbot.addWidget(window)
+    view = window.evaluation_view
+    qtbot.waitUntil(lambda: view.evaluation is not None, timeout=10_000)
+    first = view.evaluation
+    gate.clear()
+    window.edit_neuron(1, 0, weight_scale=3.0)
+    assert view.evaluation is first and view.table.isEnabled()  # no flash for a quick one
+    qtbot.waitUntil(lambda: "Evaluating" in view.summary.text(), timeout=5000)
+    assert not view.table.isEnabled()
+    assert view.evaluation is first
+    gate.set()
+    qtbot.waitUntil(lambda: view.evaluation is not first, timeout=10_000)
+    assert view.table.isEnabled()
+    assert "Evaluating" not in view.summary.text()
