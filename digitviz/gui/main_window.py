@@ -17,7 +17,8 @@ from .. import __version__
 from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
-from .evaluation_view import EvaluationView, Evaluator
+from .evaluation_view import EvaluationView
+from .evaluator import Evaluator
 from .neuron_edit import NeuronEditor
 from .state import AppState
 from .test_digits import TestDigitsBrowser

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.edit import NeuronEdit
 from ..core.network import Network
 from ..core.weightfile import save_weights
-from .evaluation_view import Evaluator
+from .evaluator import Evaluator
 
 
 def _percent(evaluator: Evaluator, network: Network | None) -> str:

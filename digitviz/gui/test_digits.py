@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.mnist import Digits
-from .evaluation_view import Evaluator, digit_pixmap
+from .evaluation_view import digit_pixmap
+from .evaluator import Evaluator
 
 ANY = "any"
 
@@ -63,6 +64,7 @@ class TestDigitsBrowser(QWidget):
     digitShown(int index) : test digit ``index`` was fed to the window.
     """
 
+    __test__ = False  # not a pytest test class, despite its name
     digitShown = Signal(int)
 
     def __init__(self, window, evaluator: Evaluator, seed: int = 0, parent: QWidget | None = None):

@@ -8,8 +8,8 @@ from digitviz.core.edit import scale_weights, switch_off
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.core.weightfile import load_weights
-from digitviz.gui import MainWindow, evaluation_view
-from digitviz.gui.evaluation_view import network_fingerprint
+from digitviz.gui import MainWindow, evaluator
+from digitviz.gui.evaluator import network_fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +35,13 @@ def window(qtbot, network):
 def gate(monkeypatch):
     """Holds every evaluation on its worker thread until set."""
     gate = threading.Event()
-    real = evaluation_view.evaluate
+    real = evaluator.evaluate
 
     def gated(net, data):
         gate.wait(10)
         return real(net, data)
 
-    monkeypatch.setattr(evaluation_view, "evaluate", gated)
+    monkeypatch.setattr(evaluator, "evaluate", gated)
     yield gate
     gate.set()
 

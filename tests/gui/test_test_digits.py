@@ -139,16 +139,16 @@ def test_keys_browse(qtbot, window):
 def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, monkeypatch):
     import threading
 
-    from digitviz.gui import evaluation_view
+    from digitviz.gui import evaluator
 
     gate = threading.Event()
-    real = evaluation_view.evaluate
+    real = evaluator.evaluate
 
     def gated(net, data):
         gate.wait(10)
         return real(net, data)
 
-    monkeypatch.setattr(evaluation_view, "evaluate", gated)
+    monkeypatch.setattr(evaluator, "evaluate", gated)
     window = MainWindow(weights=network)
     qtbot.addWidget(window)
     browser = window.test_digits
