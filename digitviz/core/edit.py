@@ -68,6 +68,9 @@ def _check(network: Network, layer: int, index: int, first_layer: int) -> None:
 
 def _edited_copy(network: Network, description: str) -> Network:
     edited = network.copy()
+    # Figures measured on the unedited network (test accuracy, ...) no longer describe this one.
+    for key in [k for k in edited.metadata if "accuracy" in k.lower() or "confusion" in k.lower()]:
+        del edited.metadata[key]
     history = list(edited.metadata.get("edits", []))
     edited.metadata["edits"] = history + [description]
     name = str(network.metadata.get("name", "") or "network")

@@ -107,9 +107,14 @@ def test_scale_weights_scales_only_the_incoming_row(net, x):
 
 
 def test_edits_are_recorded_in_the_metadata(net):
+    net.metadata.update(test_accuracy=0.95, description="trained", per_class_accuracy=[0.9] * 10)
     edited = scale_weights(switch_off(net, 1, 5), 2, 0, 2.0)
     assert edited.metadata["edits"] == ["layer 1 neuron 5: off", "layer 2 neuron 0: weights x2"]
     assert edited.metadata["name"] == "tiny (edited)"
+    # Figures of the unedited network are dropped; the rest is kept.
+    assert "test_accuracy" not in edited.metadata and "per_class_accuracy" not in edited.metadata
+    assert edited.metadata["description"] == "trained"
+    assert net.metadata["test_accuracy"] == 0.95
 
 
 @pytest.mark.parametrize("layer, index", [(4, 0), (-1, 0), (1, 16), (3, 10), (1, -1)])
