@@ -11,17 +11,20 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from .. import __version__
 from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
+from .compare import ComparePanel, Comparison
 from .evaluation_view import EvaluationView
 from .evaluator import Evaluator
+from .network_info import NetworkInfoPanel
 from .neuron_edit import NeuronEditor
 from .state import AppState
 from .test_digits import TestDigitsBrowser
+from .weights_menu import WeightsMenu
 
 HELP_TEXT = """<h3>How to read this</h3>
 <p><b>Draw</b> a digit on the canvas with the left mouse button (right button erases).
@@ -29,8 +32,8 @@ It is cropped, scaled into a 20x20 box and centred by its centre of mass in a 28
 the way the MNIST digits were made: that small picture is what the network sees.</p>
 <p><b>The scene</b> shows every neuron: the 784 input pixels as a 28x28 grid, then each
 hidden layer and the 10 outputs as columns of circles, bright when active (near 1), dark
-when silent (near 0). Lines are the weights: <span style="color:#3b82f6">blue</span>
-positive, <span style="color:#ef4444">red</span> negative, stronger lines for larger
+when silent (near 0). Lines are the weights: <span style="color:#58C4DD">blue</span>
+positive, <span style="color:#FC6255">red</span> negative, stronger lines for larger
 weights (or, in the signal view, for larger weight x activation: what flows now).</p>
 <p>Each neuron computes <i>a = &sigma;(w &middot; x + b)</i>: a weighted sum of the layer
 before, plus a bias, squashed into 0..1. The brightest output is the network's answer.</p>
@@ -46,7 +49,7 @@ class MainWindow(QMainWindow):
     weights : None for the shipped default network, a path to a weight file, or a Network.
 
     Scripting interface: ``canvas``, ``prediction``, ``predictionChanged``, ``show_input``,
-    ``network``, ``state`` (see README.md).
+    ``network``, ``state``, ``open_weights``, ``compare_with``, ``comparison`` (see README.md).
     """
 
     predictionChanged = Signal(object)
@@ -65,6 +68,8 @@ class MainWindow(QMainWindow):
         self.canvas = None
         self._make_drawing_panel()
         self._make_prediction_panel()
+        self._make_weight_tools(weights if problem is None and not isinstance(weights, Network) else None)
+        self._make_inspector()
         self._make_test_digits()
 
         self.state.networkChanged.connect(self._on_state_network_changed)
@@ -77,16 +82,96 @@ class MainWindow(QMainWindow):
     # -- parts (each replaced by its own module) --------------------------------------------------
 
     def _make_scene(self) -> QWidget:
-        placeholder = QLabel("The network scene appears here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setMinimumSize(480, 360)
-        return placeholder
+        """The network scene (``self.scene``), its View-menu actions and File -> Export image."""
+        from .scene_actions import install_scene
+
+        return install_scene(self)
+
+    @property
+    def animation_enabled(self) -> bool:
+        """Whether a final input propagates through the scene layer by layer (View menu)."""
+        return self.scene.animation_enabled
+
+    @animation_enabled.setter
+    def animation_enabled(self, enabled: bool) -> None:
+        self.scene_controller.set_animation_enabled(enabled)
 
     def _make_drawing_panel(self) -> None:
         """Creates ``self.canvas`` and the view of what the network sees, in a dock."""
 
     def _make_prediction_panel(self) -> None:
         """The winning digit, its confidence and the ten output bars, in a dock."""
+
+    def _make_inspector(self) -> None:
+        """The selection model, the inspector and "All weight images" docks, wired to the scene."""
+        from .inspector import InspectorPanel
+        from .selection import NeuronSelection, SelectionKeys
+        from .weight_gallery import WeightGallery
+
+        self.selection = NeuronSelection(self.state, self)
+        self.inspector = InspectorPanel(self.state, self.selection)
+        self.weight_gallery = WeightGallery(self.state, self.selection)
+        self.inspector_dock = self.add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea,
+                                            "inspector")
+        self.gallery_dock = self.add_dock("All weight images", self.weight_gallery,
+                                          Qt.DockWidgetArea.RightDockWidgetArea, "weight_gallery")
+        self.resizeDocks([self.inspector_dock, self.gallery_dock], [3, 2], Qt.Orientation.Vertical)
+        self.inspector.neuronRequested.connect(self.select_neuron)
+        self.weight_gallery.neuronRequested.connect(self.select_neuron)
+        self.scene.neuronClicked.connect(self.select_neuron)
+        self.scene.emptyClicked.connect(self.clear_selection)
+        self.selection.selectionChanged.connect(self._on_selection_changed)
+        # The scene forgets its ring when it lays out a new network; a same-shape network keeps
+        # the selection, so ring it again.
+        self.state.networkChanged.connect(self._on_selection_changed)
+        self._selection_keys = SelectionKeys(self.selection, self)
+        for widget in (self.scene, self.inspector, self.weight_gallery):
+            widget.installEventFilter(self._selection_keys)
+
+    @property
+    def selected_neuron(self) -> tuple[int, int] | None:
+        """``(layer, index)`` of the selected neuron (layer 0 = input), or None."""
+        return self.selection.current
+
+    @Slot(int, int)
+    def select_neuron(self, layer: int, index: int) -> None:
+        """Select a neuron as a click on it does (layer 0 = input); ValueError if it does not exist."""
+        self.selection.select(layer, index)
+
+    @Slot()
+    def clear_selection(self) -> None:
+        self.selection.clear()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        current = self.selection.current
+        if current is None:
+            self.scene.clear_selection()
+        else:
+            self.scene.set_selection(*current)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Keys no child used: Esc and the arrows still drive the selection.
+        if not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier) and self.selection.handle_key(
+            Qt.Key(event.key())
+        ):
+            return
+        super().keyPressEvent(event)
+
+    def _make_weight_tools(self, opened_file) -> None:
+        """File menu entries for weight files, drag and drop, the network panel, the comparison."""
+        self.weights_menu = WeightsMenu(self)
+        if opened_file is not None:
+            self.weights_menu.adopt(self.state.network, opened_file)
+        self.comparison_model = Comparison(self.state, self)
+        self.network_info = NetworkInfoPanel(self.state, lambda: self.weights_menu.current_path)
+        self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea, "network_info_dock")
+        self.compare_panel = ComparePanel(self.state, self.comparison_model)
+        self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)
+        self.compare_dock = self.add_dock(
+            "Compare", self.compare_panel, Qt.DockWidgetArea.RightDockWidgetArea, "compare_dock"
+        )
+        self.compare_dock.hide()
 
     def _make_test_digits(self) -> None:
         """Test-digit browser, evaluation view and neuron editor (docks), and the Test menu."""
@@ -96,7 +181,7 @@ class MainWindow(QMainWindow):
         self.add_dock("Test digits", self.test_digits, right, "testDigitsDock")
         self.evaluation_view = EvaluationView(self.evaluator)
         self.evaluation_dock = self.add_dock("Evaluation", self.evaluation_view, right, "evaluationDock")
-        self.neuron_editor = NeuronEditor(self, self.evaluator)
+        self.neuron_editor = NeuronEditor(self, self.evaluator, self.selection)
         self.neuron_edit_dock = self.add_dock("Edit neuron", self.neuron_editor, right, "neuronEditDock")
         self.tabifyDockWidget(self.evaluation_dock, self.neuron_edit_dock)
         self.evaluation_dock.raise_()
@@ -193,6 +278,33 @@ class MainWindow(QMainWindow):
     def set_network(self, network: Network) -> None:
         """Show ``network``: the scene re-lays out and the current input is re-evaluated."""
         self.state.set_network(network)
+
+    def open_weights(self, path) -> bool:
+        """Show the network in weight file ``path``, as File -> Open does.
+
+        Returns False when the file was refused: a message names the file and the problem, and
+        the previous network stays. The file is read off the GUI thread; the window keeps working.
+        """
+        return self.weights_menu.open_weights(path)
+
+    def compare_with(self, path) -> bool:
+        """Hold the network in ``path`` beside the shown one; False (with a message) if refused."""
+        if not self.weights_menu.compare_with(path, self.comparison_model):
+            return False
+        self.compare_dock.show()
+        return True
+
+    def stop_comparing(self) -> None:
+        self.comparison_model.set_network(None)
+
+    @property
+    def comparison(self) -> tuple[int, np.ndarray] | None:
+        """``(digit, activations)`` of the second network (10 outputs) for the current input, or None."""
+        return self.comparison_model.result
+
+    @property
+    def comparison_network(self) -> Network | None:
+        return self.comparison_model.network
 
     @Slot()
     def _on_state_network_changed(self) -> None:

@@ -45,15 +45,17 @@ class NeuronEditor(QWidget):
 
     Parameters
     ----------
-    window : the MainWindow (``state``, ``report_error``, optionally ``selected_neuron``).
+    window : the MainWindow (``state``, ``report_error``, ``statusBar``).
     evaluator : gives test accuracies.
+    selection : the window's NeuronSelection, or None; the spin boxes follow the selected neuron.
     """
 
-    def __init__(self, window, evaluator: Evaluator, parent: QWidget | None = None):
+    def __init__(self, window, evaluator: Evaluator, selection=None, parent: QWidget | None = None):
         super().__init__(parent)
         self._window = window
         self._state = window.state
         self._evaluator = evaluator
+        self._selection = selection
         self._undo: list[tuple[Network, NeuronEdit]] = []
         self._original: Network | None = None  # the network before the first edit of the stack
         self._ours: Network | None = None  # the network we last set, to tell our changes from others'
@@ -124,6 +126,10 @@ class NeuronEditor(QWidget):
         self._state.networkChanged.connect(self._on_state_network_changed)
         evaluator.evaluated.connect(self._on_evaluator_evaluated)
         self._on_state_network_changed()
+        self.layer_spin.setValue(1)
+        if selection is not None:
+            selection.selectionChanged.connect(self._on_selection_changed)
+            self._on_selection_changed()
 
     # -- public -------------------------------------------------------------------------------
 
@@ -138,7 +144,7 @@ class NeuronEditor(QWidget):
         return self._original if self._original is not None else self._state.network
 
     def select(self, layer: int, index: int) -> None:
-        """Point the spin boxes at neuron ``index`` of ``layer`` (1 = first hidden layer)."""
+        """Point the spin boxes at neuron ``index`` of ``layer`` (0 = input, 1 = first hidden layer)."""
         self.layer_spin.setValue(layer)
         self.index_spin.setValue(index)
 
@@ -205,7 +211,7 @@ class NeuronEditor(QWidget):
             self._ours = network
         n_layers = len(network.weights)
         self.layer_spin.blockSignals(True)
-        self.layer_spin.setRange(1, n_layers)
+        self.layer_spin.setRange(0, n_layers)
         self.layer_spin.blockSignals(False)
         self._on_layer_spin_value_changed(self.layer_spin.value())
         self.history.clear()
@@ -214,21 +220,34 @@ class NeuronEditor(QWidget):
         self.undo_action.setEnabled(bool(self._undo))
         self._update_accuracy()
 
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        if self._selection.current is not None:
+            self.select(*self._selection.current)
+
     @Slot(int)
     def _on_layer_spin_value_changed(self, layer: int) -> None:
         size = self._state.network.sizes[layer]
         self.index_spin.setRange(0, size - 1)
+        # An input pixel has no bias or incoming weights: it can only be switched off.
+        self.bias_button.setEnabled(layer > 0)
+        self.scale_button.setEnabled(layer > 0)
         self._update_neuron_info()
 
     @Slot()
     def _update_neuron_info(self) -> None:
         net = self._state.network
         layer, index = self.layer_spin.value(), self.index_spin.value()
-        kind = f"output (digit {index})" if layer == len(net.weights) else f"hidden layer {layer}"
-        bias = float(net.biases[layer - 1][index])
-        weights = net.weights[layer - 1][index]
-        text = (f"{kind}: bias {bias:+.3f}, {weights.size} incoming weights "
-                f"in [{weights.min():+.2f}, {weights.max():+.2f}]")
+        if layer == 0:
+            side = int(round(np.sqrt(net.sizes[0])))
+            text = f"input pixel {index}" + (f" (row {index // side}, column {index % side})"
+                                              if side * side == net.sizes[0] else "")
+        else:
+            kind = f"output (digit {index})" if layer == len(net.weights) else f"hidden layer {layer}"
+            bias = float(net.biases[layer - 1][index])
+            weights = net.weights[layer - 1][index]
+            text = (f"{kind}: bias {bias:+.3f}, {weights.size} incoming weights "
+                    f"in [{weights.min():+.2f}, {weights.max():+.2f}]")
         if layer < len(net.weights) and not np.any(net.weights[layer][:, index]):
             text += " — switched off (no outgoing weights)"
         self.neuron_info.setText(text)

@@ -218,6 +218,26 @@ def test_the_index_range_follows_the_layer(window):
     editor.layer_spin.setValue(1)
     assert editor.index_spin.maximum() == 15
     assert editor.layer_spin.maximum() == 3
+    assert editor.bias_button.isEnabled() and editor.scale_button.isEnabled()
+    editor.layer_spin.setValue(0)
+    assert editor.index_spin.maximum() == 783
+    assert not editor.bias_button.isEnabled() and not editor.scale_button.isEnabled()
+    assert editor.off_button.isEnabled()
+
+
+def test_the_editor_starts_on_the_first_hidden_layer_and_follows_the_selection(qtbot, window, network):
+    editor = window.neuron_editor
+    assert (editor.layer_spin.value(), editor.index_spin.value()) == (1, 0)
+    window.select_neuron(2, 7)
+    assert (editor.layer_spin.value(), editor.index_spin.value()) == (2, 7)
+    qtbot.mouseClick(editor.off_button, Qt.MouseButton.LeftButton)
+    assert np.all(window.network.weights[2][:, 7] == 0)
+    assert "switched off" in editor.neuron_info.text()
+    window.select_neuron(0, 14 * 28 + 14)
+    assert "row 14, column 14" in editor.neuron_info.text()
+    qtbot.mouseClick(editor.off_button, Qt.MouseButton.LeftButton)
+    assert np.all(window.network.weights[0][:, 14 * 28 + 14] == 0)
+    assert [e.describe() for e in editor.edits] == ["layer 2 neuron 7: off", "layer 0 neuron 406: off"]
 
 
 def test_bad_edits_are_refused(window, network):
