@@ -239,7 +239,7 @@ class NeuronEditor(QWidget):
         net = self._state.network
         layer, index = self.layer_spin.value(), self.index_spin.value()
         if layer == 0:
-            side = int(round(np.sqrt(net.sizes[0])))
+            side = round(np.sqrt(net.sizes[0]))
             text = f"input pixel {index}" + (f" (row {index // side}, column {index % side})"
                                               if side * side == net.sizes[0] else "")
         else:
