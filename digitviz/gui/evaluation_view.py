@@ -14,9 +14,11 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -28,7 +30,8 @@ from PySide6.QtWidgets import (
 from ..core.evaluate import Evaluation
 from .evaluator import Evaluator
 
-N_MISTAKES = 16
+N_MISTAKES = 12
+MISTAKES_PER_ROW = 6
 
 
 def digit_pixmap(image: np.ndarray, size: int) -> QPixmap:
@@ -38,6 +41,20 @@ def digit_pixmap(image: np.ndarray, size: int) -> QPixmap:
     return QPixmap.fromImage(qimage).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
                                             Qt.TransformationMode.FastTransformation)
 
+
+
+def put_in_scroll_area(widget: QWidget, content: QWidget) -> None:
+    """Make ``content`` the scrollable body of ``widget``, so a short dock can still hold it."""
+    scroll = QScrollArea(widget)
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # Scroll up and down only: the dock is never narrower than its content.
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(content.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+    outer = QVBoxLayout(widget)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
 
 
 def _percent_down(fraction: float) -> str:
@@ -108,18 +125,22 @@ class EvaluationView(QWidget):
             button = QToolButton(self)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setIconSize(QSize(40, 40))
+            # A fixed size, known before any text is set, so the dock is wide enough from the start.
+            button.setFixedSize(metrics.horizontalAdvance("8→0 99.9%") + 12, 40 + metrics.height() + 12)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _checked=False, i=i: self._on_mistake_clicked(i))
-            grid.addWidget(button, i // 8, i % 8)
+            grid.addWidget(button, i // MISTAKES_PER_ROW, i % MISTAKES_PER_ROW)
             self.mistake_buttons.append(button)
 
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("<b>Confusion matrix</b> (rows: true digit, columns: answer)"))
         layout.addWidget(self.table)
         layout.addWidget(self.mistakes_label)
         layout.addLayout(grid)
         layout.addStretch(1)
+        put_in_scroll_area(self, content)
 
         self._pending_timer = QTimer(self)
         self._pending_timer.setSingleShot(True)

@@ -178,18 +178,25 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.evaluator = Evaluator(self.state, self)
         self.test_digits = TestDigitsBrowser(self, self.evaluator)
-        self.add_dock("Test digits", self.test_digits, right, "testDigitsDock")
+        # Beside the drawing canvas: both feed the network an input.
+        self.test_digits_dock = self.add_dock("Test digits", self.test_digits, Qt.DockWidgetArea.LeftDockWidgetArea,
+                                              "testDigitsDock")
         self.evaluation_view = EvaluationView(self.evaluator)
         self.evaluation_dock = self.add_dock("Evaluation", self.evaluation_view, right, "evaluationDock")
         self.neuron_editor = NeuronEditor(self, self.evaluator, self.selection)
         self.neuron_edit_dock = self.add_dock("Edit neuron", self.neuron_editor, right, "neuronEditDock")
+        # Tabs behind the inspector: the right column is already tall; Test > Evaluation raises it.
+        self.tabifyDockWidget(self.inspector_dock, self.evaluation_dock)
         self.tabifyDockWidget(self.evaluation_dock, self.neuron_edit_dock)
-        self.evaluation_dock.raise_()
+        self.inspector_dock.raise_()
         self.evaluation_view.cellActivated.connect(self.test_digits.browse_confusion)
         self.evaluation_view.mistakeActivated.connect(self.test_digits.show_mistake)
         self.test_menu = QMenu("&Test", self)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.test_menu)
         self.test_digits.fill_menu(self.test_menu)
+        self.test_menu.addSeparator()
+        for text, dock in (("&Evaluation", self.evaluation_dock), ("Edit a &neuron", self.neuron_edit_dock)):
+            self.test_menu.addAction(text, lambda dock=dock: (dock.show(), dock.raise_()))
         self.neuron_editor.fill_menu(self.edit_menu)
 
     def edit_neuron(self, layer: int, index: int, **edit) -> Network:

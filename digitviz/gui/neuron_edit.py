@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.edit import NeuronEdit
 from ..core.network import Network
 from ..core.weightfile import save_weights
+from .evaluation_view import put_in_scroll_area
 from .evaluator import Evaluator
 
 
@@ -113,7 +114,8 @@ class NeuronEditor(QWidget):
         self.history = QListWidget()
         self.history.setMaximumHeight(90)
 
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(pick)
         layout.addWidget(self.neuron_info)
         layout.addLayout(edits)
@@ -122,6 +124,7 @@ class NeuronEditor(QWidget):
         layout.addWidget(QLabel("Edits (newest last):"))
         layout.addWidget(self.history)
         layout.addStretch(1)
+        put_in_scroll_area(self, content)
 
         self._state.networkChanged.connect(self._on_state_network_changed)
         evaluator.evaluated.connect(self._on_evaluator_evaluated)

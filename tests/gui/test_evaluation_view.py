@@ -122,7 +122,7 @@ def test_most_confident_mistakes_are_wrong_sorted_and_clickable(qtbot, window, n
     predicted = out.argmax(axis=1)
     wrong = np.flatnonzero(predicted != digits.labels)
     confidence = out[wrong, predicted[wrong]]
-    mistakes = window.evaluation_view.evaluation.mistakes[:16]
+    mistakes = window.evaluation_view.evaluation.mistakes[:12]
     assert set(mistakes.tolist()) <= set(wrong.tolist())
     shown_confidence = out[mistakes, predicted[mistakes]]
     assert np.all(np.diff(shown_confidence) <= 1e-12)
