@@ -311,3 +311,13 @@ def test_a_slow_re_evaluation_keeps_the_old_figures_then_says_so(qtbot, network,
     qtbot.waitUntil(lambda: view.evaluation is not first, timeout=10_000)
     assert view.table.isEnabled()
     assert "Evaluating" not in view.summary.text()
+
+
+def test_the_test_menu_brings_the_evaluation_forward(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    window.inspector_dock.raise_()
+    qtbot.waitUntil(lambda: window.evaluation_view.visibleRegion().isEmpty())
+    action = next(a for a in window.test_menu.actions() if a.text() == "&Evaluation")
+    action.trigger()
+    qtbot.waitUntil(lambda: not window.evaluation_view.visibleRegion().isEmpty())
