@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from digitviz.core.edit import scale_weights, switch_off
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
-from digitviz.core.weightfile import load_weights
+from digitviz.core.weightfile import load_weights, save_weights
 from digitviz.gui import MainWindow, evaluator
 from digitviz.gui.evaluator import network_fingerprint
 
@@ -321,3 +321,32 @@ def test_the_test_menu_brings_the_evaluation_forward(qtbot, window):
     action = next(a for a in window.test_menu.actions() if a.text() == "&Evaluation")
     action.trigger()
     qtbot.waitUntil(lambda: not window.evaluation_view.visibleRegion().isEmpty())
+
+
+def test_the_view_and_digitviz_evaluate_agree_to_the_digit(qtbot, tmp_path, capsys, network):
+    from digitviz.__main__ import main
+
+    path = tmp_path / "edited.npz"
+    save_weights(switch_off(network, 1, 2), path)
+    assert main(["evaluate", str(path)]) == 0
+    report = capsys.readouterr().out.splitlines()
+    window = MainWindow(weights=path)
+    qtbot.addWidget(window)
+    view = window.evaluation_view
+    qtbot.waitUntil(lambda: view.evaluation is not None, timeout=10_000)
+
+    accuracy = next(line for line in report if line.startswith("Test accuracy:")).split()[2]
+    assert f"Test accuracy <b>{accuracy}</b>" in view.summary.text()
+    start = next(i for i, line in enumerate(report) if line.startswith("true\\pred")) + 1
+    for d, line in enumerate(report[start:start + 10]):
+        counts = [int(c) for c in line.split()[1:]]
+        assert [view.cell_text(d, j) for j in range(10)] == [str(c) if c else "" for c in counts]
+    per_digit = report[report.index("Per digit:") + 2:][:10]
+    for d, line in enumerate(per_digit):
+        digit, count, correct = (int(v) for v in line.split()[:3])
+        assert digit == d
+        assert view.table.item(d, 10).text() == f"{100 * (correct / count):.1f}"
+    first = report.index("Most confident mistakes (test index: true -> answer, confidence):") + 1
+    listed = [int(line.split(":")[0].strip().lstrip("#")) for line in report[first:first + 5]]
+    shown = [int(b.toolTip().split("#")[1].split(":")[0]) for b in view.mistake_buttons[:5]]
+    assert listed == shown
