@@ -321,6 +321,8 @@ def test_the_test_menu_brings_the_evaluation_forward(qtbot, window):
     action = next(a for a in window.test_menu.actions() if a.text() == "&Evaluation")
     action.trigger()
     qtbot.waitUntil(lambda: not window.evaluation_view.visibleRegion().isEmpty())
+    # The window saves its dock layout on close; leave it as found for the windows of later tests.
+    window.inspector_dock.raise_()
 
 
 def test_the_view_and_digitviz_evaluate_agree_to_the_digit(qtbot, tmp_path, capsys, network):
