@@ -333,8 +333,8 @@ class TestDigitsBrowser(QWidget):
         self.only_wrong_action.toggled.connect(self._on_only_wrong_action_toggled)
         self.class_actions = []
         for d in range(10):
-            a = action(f"Only {d}s", [f"Alt+{d}"], lambda _c=False, d=d: self.set_filter(true_class=d),
-                       f"Browse the test digits labelled {d}")
+            a = action(f"Only {d}s", [f"Alt+{d}"], lambda _c=False, d=d: self._jump_to_class(d),
+                       f"Browse the test digits labelled {d} (keeps 'only mistakes')")
             self.class_actions.append(a)
         self.all_action = action("&All digits", ["Alt+A"], lambda: self.set_filter(), "Browse every test digit")
 
@@ -349,6 +349,9 @@ class TestDigitsBrowser(QWidget):
         for a in self.class_actions:
             jump.addAction(a)
         menu.addAction(self.all_action)
+
+    def _jump_to_class(self, digit: int) -> None:
+        self.set_filter(true_class=digit, only_wrong=self._only_wrong)
 
     @Slot(bool)
     def _on_only_wrong_action_toggled(self, checked: bool) -> None:

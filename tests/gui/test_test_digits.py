@@ -134,6 +134,11 @@ def test_keys_browse(qtbot, window):
     QTest.keyClick(window, Qt.Key.Key_M)
     assert browser.filters == {"true_class": 7, "predicted": None, "only_wrong": True}
     assert browser.wrong_check.isChecked()
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # keeps "only mistakes"
+    assert browser.filters == {"true_class": 2, "predicted": None, "only_wrong": True}
+    QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    assert browser.filters == {"true_class": None, "predicted": None, "only_wrong": False}
+    assert browser.class_combo.currentText() == "any" and not browser.wrong_check.isChecked()
 
 
 def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, monkeypatch):
