@@ -193,10 +193,11 @@ class WeightsMenu(QObject):
     def is_loading(self) -> bool:
         return self._busy
 
-    def adopt(self, network: Network, path) -> None:
-        """Record that ``network`` came from ``path`` (e.g. ``--weights``) and remember it."""
+    def adopt(self, network: Network, path, remember: bool = True) -> None:
+        """Record that ``network`` came from ``path`` (e.g. ``--weights``); add it to Recent."""
         self._source = (network, Path(path).absolute())
-        remember_recent(path)
+        if remember:
+            remember_recent(path)
 
     def read(self, path, purpose: str = "open") -> Network | None:
         """Read ``path`` off the GUI thread; None (after telling the user why) if it is refused."""

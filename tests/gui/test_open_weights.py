@@ -477,3 +477,17 @@ def test_quitting_while_a_file_is_read_leaves_the_network_alone(window, tmp_path
     assert window.open_weights(path) is False
     assert "interrupted" in window.last_error
     assert window.network is before
+
+
+def test_the_default_network_shows_its_file_but_is_not_added_to_recent(qtbot, tmp_path, monkeypatch):
+    from digitviz.gui import main_window
+
+    QSettings().remove(RECENT_KEY)
+    default = save_weights(random_network(seed=42, name="shipped"), tmp_path / "default.npz")
+    monkeypatch.setattr(main_window, "default_weights_path", lambda: default)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.network.name == "shipped"
+    assert w.weights_menu.current_path == default.absolute()
+    assert w.network_info.file_label.text() == "default.npz"
+    assert read_recent() == []
