@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
             self.weights_menu.adopt(self.state.network, opened, remember=weights is not None)
         self.comparison_model = Comparison(self.state, self)
         self.network_info = NetworkInfoPanel(self.state, lambda: self.weights_menu.current_path)
+        self.weights_menu.sourceChanged.connect(self.network_info.refresh_source)
         self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea, "network_info_dock")
         self.compare_panel = ComparePanel(self.state, self.comparison_model)
         self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)

@@ -219,10 +219,15 @@ class NetworkInfoPanel(QWidget):
         self.shape_label.setText(net.shape_text)
         self.parameters_label.setText(f"{net.n_parameters:,}")
         self.activation_label.setText(f"{net.hidden_activation} hidden, {net.output_activation} output")
+        self.refresh_source()
+        self.accuracy.start(net)
+
+    @Slot()
+    def refresh_source(self) -> None:
+        """Show the file the network came from again (after Save as, say)."""
         path = self._source()
         self.file_label.setText(path.name if path is not None else "(not from a file)")
         self.file_label.setToolTip(str(path) if path is not None else "")
-        self.accuracy.start(net)
 
 
 def _escape(text: str) -> str:

@@ -387,6 +387,7 @@ def test_save_as_npz_and_json_round_trip(window, tmp_path, monkeypatch):
     net = window.network
     assert window.weights_menu.save_to(tmp_path / "copy.npz")
     assert same_network(load_weights(tmp_path / "copy.npz"), net)
+    assert window.network_info.file_label.text() == "copy.npz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a: (str(tmp_path / "book"), weights_menu.JSON_FILTER)))
     window.weights_menu.save_action.trigger()
