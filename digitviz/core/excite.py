@@ -10,6 +10,7 @@ cost keeps pixels that barely matter dark.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -58,7 +59,7 @@ def excite(
     Returns (n_in,) float64 in [0, 1]; (784,) reshapes to the 28x28 picture.
     """
     n_in = network.sizes[0]
-    side = int(round(np.sqrt(n_in)))
+    side = math.isqrt(n_in)
     square = side * side == n_in
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1e-3, n_in)

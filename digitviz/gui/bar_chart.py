@@ -31,12 +31,12 @@ class _BarViewBox(pg.ViewBox):
     def __init__(self):
         super().__init__(enableMouse=False, enableMenu=False)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clickedAt.emit(self.mapSceneToView(ev.scenePos()).x())
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def hoverEvent(self, ev) -> None:
         if ev.isExit():
             self.hoveredAt.emit(float("nan"))
             return
@@ -121,7 +121,7 @@ class WeightBars(pg.PlotItem):
     def _index_at(self, x: float) -> int:
         if not np.isfinite(x):
             return -1
-        i = int(round(x))
+        i = round(x)
         return i if 0 <= i < self._n and abs(x - i) <= 0.5 else -1
 
     def _on_box_clicked(self, x: float) -> None:

@@ -196,7 +196,7 @@ class InspectorPanel(QWidget):
     def _on_state_activations_changed(self, final: bool) -> None:
         self._refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._ensure_fresh()
 

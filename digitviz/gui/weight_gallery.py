@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -181,7 +181,7 @@ class WeightGallery(QWidget):
         return max(range(1, n + 1), key=lambda c: min(box_w / (c * (side + GAP)),
                                                       box_h / (math.ceil(n / c) * (side + GAP + CAPTION))))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._side and self._best_columns(self._state.network.sizes[1], self._side) != self._columns:
             self._rebuild()

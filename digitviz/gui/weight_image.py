@@ -65,7 +65,7 @@ class PixelImageItem(pg.ImageItem):
         h, w = self.image.shape[:2]
         return (row, col) if 0 <= row < h and 0 <= col < w else None
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def hoverEvent(self, ev) -> None:
         if ev.isExit():
             self.pixelHovered.emit(-1, -1)
             return
@@ -73,7 +73,7 @@ class PixelImageItem(pg.ImageItem):
         pixel = self._pixel_at(ev.pos())
         self.pixelHovered.emit(*(pixel or (-1, -1)))
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         pixel = self._pixel_at(ev.pos())

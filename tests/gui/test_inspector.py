@@ -258,7 +258,7 @@ def test_clicking_a_weight_image_pixel_selects_that_pixel(window):
 def test_gallery_tile_click_selects_that_neuron(window):
     gallery = window.weight_gallery
     for j in (0, 13):
-        click_scene_item(gallery.view, lambda: gallery.tile_center(j))
+        click_scene_item(gallery.view, lambda j=j: gallery.tile_center(j))
         assert window.selected_neuron == (1, j)
         assert gallery.frame.isVisible()
     window.clear_selection()
