@@ -42,7 +42,7 @@ def excite(
     *,
     steps: int = 200,
     step_size: float = 0.05,
-    smoothness: float = 0.25,
+    smoothness: float = 0.6,
     ink_cost: float = 0.3,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,

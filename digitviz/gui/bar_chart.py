@@ -13,12 +13,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
-from .weight_image import NEGATIVE, POSITIVE
+from .colors import NEGATIVE, POSITIVE
 
-_PALE_POSITIVE = pg.mkBrush(147, 180, 250)
-_PALE_NEGATIVE = pg.mkBrush(252, 165, 165)
-_DARK_POSITIVE = pg.mkBrush(*POSITIVE)
-_DARK_NEGATIVE = pg.mkBrush(*NEGATIVE)
+
+def _toward_white(rgb, t: float) -> tuple[int, ...]:
+    return tuple(round(c + (255 - c) * t) for c in rgb)
+
+
+_PALE_POSITIVE = pg.mkBrush(*_toward_white(POSITIVE, 0.55))
+_PALE_NEGATIVE = pg.mkBrush(*_toward_white(NEGATIVE, 0.55))
+# Darkened a little: the narrow bars must stand out from the pale ones around them.
+_DARK_POSITIVE = pg.mkBrush(*(round(c * 0.6) for c in POSITIVE))
+_DARK_NEGATIVE = pg.mkBrush(*(round(c * 0.7) for c in NEGATIVE))
 _NO_PEN = pg.mkPen(None)
 
 

@@ -95,15 +95,17 @@ class InspectorPanel(QWidget):
     def _build_first_page(self) -> QWidget:
         view = graphics_widget()
         self.weights_view = DivergingImage("weights w")
-        self.contribution_view = DivergingImage("w &times; x: this drawing's part")
+        self.contribution_view = DivergingImage("w &times; x: this drawing")
         self.first_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
         view.addItem(self.weights_view, row=0, col=0)
         view.addItem(self.contribution_view, row=0, col=1)
         view.addItem(self.first_excite_view, row=1, col=0)
-        legend = view.addLabel("<span style='color:#1d4ed8'>blue</span>: this pixel, inked, pushes the "
-                               "neuron on<br><span style='color:#b91c1c'>red</span>: pushes it off"
-                               "<br>white: no say", row=1, col=1, size="8pt", justify="left")
-        legend.setMaximumHeight(60)
+        legend = view.addLabel("<b style='color:#2b8fb0'>blue</b>: ink here<br>turns it on<br>"
+                               "<b style='color:#e0453a'>red</b>: ink here<br>turns it off<br>"
+                               "white: no say", row=1, col=1, size="8pt", justify="left")
+        legend.setMaximumWidth(120)
+        view.ci.layout.setColumnStretchFactor(0, 1)
+        view.ci.layout.setColumnStretchFactor(1, 1)
         for image in (self.weights_view, self.contribution_view, self.first_excite_view):
             self._connect_pixels(image)
         view.setMinimumSize(400, 340)

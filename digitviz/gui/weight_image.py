@@ -13,20 +13,28 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
-# Red for negative, white at zero, blue for positive (3Blue1Brown's weight colours).
-NEGATIVE = (185, 28, 28)
-POSITIVE = (29, 78, 216)
+from . import colors
+
+
+
+def _darker(rgb, f: float) -> tuple[int, ...]:
+    return tuple(round(c * f) for c in rgb)
+
+
+# Red for negative, white at zero, blue for positive: the scene's hues (colors.py), running on to
+# darker shades at the ends so that strong weights stand out on white as well as they do on black.
 DIVERGING = pg.ColorMap(
-    pos=np.array([0.0, 0.25, 0.5, 0.75, 1.0]),
-    color=np.array([NEGATIVE, (248, 113, 113), (255, 255, 255), (96, 165, 250), POSITIVE], dtype=np.ubyte),
+    pos=np.array([0.0, 0.2, 0.5, 0.8, 1.0]),
+    color=np.array([_darker(colors.NEGATIVE, 0.62), colors.NEGATIVE, colors.NEUTRAL, colors.POSITIVE,
+                    _darker(colors.POSITIVE, 0.5)], dtype=np.ubyte),
 )
-# Ink on paper, for images that are inputs (0 white, 1 black) rather than signed values.
-INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(255, 255, 255), (17, 24, 39)], dtype=np.ubyte))
 
 
 def diverging_lut(n: int = 256) -> np.ndarray:
-    """(n, 4) uint8 RGBA lookup table of the diverging colormap, index n // 2 ~ zero."""
+    """(n, 4) uint8 RGBA lookup table of :data:`DIVERGING`; index (n - 1) / 2 is white (zero)."""
     return DIVERGING.getLookupTable(nPts=n, alpha=True)
+# Ink on paper, for images that are inputs (0 white, 1 black) rather than signed values.
+INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(255, 255, 255), (17, 24, 39)], dtype=np.ubyte))
 
 
 def symmetric_limit(values: np.ndarray) -> float:
@@ -93,7 +101,7 @@ class DivergingImage(pg.GraphicsLayout):
 
     BAR_GAP = 1.0     # data units between the picture and the bar
     BAR_WIDTH = 1.5
-    LABEL_ROOM = 8.0  # data units kept free right of the bar for its labels
+    LABEL_ROOM = 10.0 # data units kept free right of the bar for its labels
 
     def __init__(self, title: str = "", colormap: pg.ColorMap = DIVERGING, symmetric: bool = True):
         super().__init__()
