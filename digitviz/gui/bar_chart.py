@@ -68,7 +68,6 @@ class WeightBars(pg.PlotItem):
         self.hideButtons()
         self.setMenuEnabled(False)
         self.setMinimumHeight(130)
-        self.showGrid(y=True, alpha=0.25)
         self.getAxis("left").setWidth(42)
         self._weights = pg.BarGraphItem(x=[], height=[], width=0.8, pen=_NO_PEN, brush=_PALE_POSITIVE)
         self._flow = pg.BarGraphItem(x=[], height=[], width=0.36, pen=_NO_PEN, brush=_DARK_POSITIVE)
