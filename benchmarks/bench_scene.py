@@ -1,6 +1,6 @@
 """How fast the network scene renders: prints figures, asserts nothing.
 
-    python benchmarks/bench_scene.py [--weights FILE] [--digits 60] [--size 1600x900]
+    python benchmarks/bench_scene.py [--weights FILE] [--digits 60] [--size 1600x900] [--window]
 
 Offscreen, a 1600x900 scene. For each view (signal, weights) it measures the time from a new
 input (``Network.forward`` + ``show_activations``, animation off) to a fully rendered picture
@@ -20,13 +20,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-from PySide6 import QtCore, QtWidgets  # noqa: E402
+import numpy as np
+from PySide6 import QtCore, QtWidgets
 
-from digitviz.core import Network, load_weights  # noqa: E402
-from digitviz.core.mnist import bundled_test_set  # noqa: E402
-from digitviz.core.resources import default_weights_path  # noqa: E402
-from digitviz.gui.scene import NetworkScene  # noqa: E402
+from digitviz.core import Network, load_weights
+from digitviz.core.mnist import bundled_test_set
+from digitviz.core.resources import default_weights_path
+from digitviz.gui.scene import NetworkScene
 
 
 class _PaintCounter(QtCore.QObject):
@@ -97,6 +97,8 @@ def main() -> int:
                         "else a seeded random 784-16-16-10 network)")
     parser.add_argument("--digits", type=int, default=60, help="MNIST test digits per measurement")
     parser.add_argument("--size", default="1600x900")
+    parser.add_argument("--window", action="store_true", help="also open the main window and "
+                        "report the resident memory with it")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
 
@@ -135,7 +137,18 @@ def main() -> int:
         fps, ticks = _animation_fps(app, scene, counter)
         print(f"  animation ({scene.layer_duration:.2f} s per layer, digit 0): "
               f"{fps:.0f} frames painted per second ({ticks:.0f} timer ticks per second)")
-    print(f"resident memory {_rss_mb():.0f} MB")
+    print(f"resident memory, scene alone {_rss_mb():.0f} MB")
+    if args.window:
+        from digitviz.gui import MainWindow
+
+        window = MainWindow(weights=net)
+        window.resize(width, height)
+        window.show()
+        window.animation_enabled = False
+        for x in digits:
+            window.show_input(x.reshape(28, 28))
+            app.processEvents()
+        print(f"resident memory with the main window too {_rss_mb():.0f} MB")
     return 0
 
 

@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a picture of a digit (PNG, ...; dark ink on light or light on dark), "
                              "a .npy array, or mnist:N for test digit N")
     render.add_argument("--out", required=True, metavar="FILE", help="PNG or SVG to write")
-    render.add_argument("--weights", metavar="FILE", default=None, help="weight file (default: shipped)")
+    render.add_argument("--weights", metavar="FILE", default=argparse.SUPPRESS,
+                        help="weight file (default: shipped; `digitviz --weights FILE render` works too)")
     render.add_argument("--size", default="1600x900", metavar="WxH", help="image size (default 1600x900)")
     render.add_argument("--view", choices=["weights", "signal"], default="signal",
                         help="line strength by |w| or by |w*a| (default: signal)")

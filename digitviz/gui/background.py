@@ -31,11 +31,9 @@ class _Runnable(QRunnable):
         try:
             result = task._fn(*task._args, progress=task._report, cancelled=task._cancel.is_set)
         except Exception as exc:  # reported to the GUI, which shows it; never kills the app
-            if not task._cancel.is_set():
-                task._signals.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+            task._emit("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
             return
-        if not task._cancel.is_set():
-            task._signals.finished.emit(result)
+        task._emit("finished", result)
 
 
 class BackgroundTask(QObject):
@@ -64,8 +62,16 @@ class BackgroundTask(QObject):
         self._signals.failed.connect(self._on_worker_failed)
 
     def _report(self, done: int, total: int) -> None:
-        if not self._cancel.is_set():
-            self._signals.progress.emit(int(done), int(total))
+        self._emit("progress", int(done), int(total))
+
+    def _emit(self, name: str, *args) -> None:
+        """Emit from the worker unless cancelled; if the window went away meanwhile, drop it."""
+        if self._cancel.is_set():
+            return
+        try:
+            getattr(self._signals, name).emit(*args)
+        except RuntimeError:  # "Signal source has been deleted": nobody is left to tell
+            self._cancel.set()
 
     def start(self) -> BackgroundTask:
         QThreadPool.globalInstance().start(_Runnable(self))

@@ -130,7 +130,6 @@ class ComparePanel(QWidget):
         self.second_label = QLabel()
         for label in (self.main_label, self.second_label):
             label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.verdict_label = QLabel()
         self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -170,6 +169,8 @@ class ComparePanel(QWidget):
         main, second = self._state.prediction, self._comparison.result
         self.main_label.setText(_answer_html("Shown", main_net, main, MAIN_COLOUR))
         self.second_label.setText(_answer_html("Compared", second_net, second, SECOND_COLOUR))
+        self.main_label.setToolTip(main_net.name)
+        self.second_label.setToolTip(second_net.name if second_net is not None else "")
         self.stop_button.setEnabled(second_net is not None)
         self.bars.set_outputs(None if main is None else main[1], None if second is None else second[1])
         if second_net is not self._measured:
@@ -191,10 +192,12 @@ class ComparePanel(QWidget):
 
 def _answer_html(role: str, network: Network | None, answer, colour: QColor) -> str:
     if network is None:
-        return f"<span style='color:{colour.name()}'>{role}</span><br>(none)"
-    name = network.name.replace("&", "&amp;").replace("<", "&lt;")
+        return f"<span style='color:{colour.name()}'><b>{role}</b></span><br>(none)"
+    name = network.name if len(network.name) <= 26 else network.name[:25] + "…"
+    name = name.replace("&", "&amp;").replace("<", "&lt;")
     digit = "–" if answer is None else f"{answer[0]}"
     confidence = "" if answer is None else f"<br>{100 * float(answer[1][answer[0]]):.0f}%"
-    return (f"<span style='color:{colour.name()}'><b>{role}</b></span>: {name}<br>"
+    # Same number of lines on both sides, so the two answers line up.
+    return (f"<span style='color:{colour.name()}'><b>{role}</b></span><br>{name}<br>"
             f"<small>{network.shape_text}</small><br>"
             f"<span style='font-size:28pt'><b>{digit}</b></span>{confidence}")

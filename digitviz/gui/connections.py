@@ -51,6 +51,19 @@ def cap_levels(levels: np.ndarray, strength: np.ndarray, allow: int) -> np.ndarr
     return out
 
 
+def selection_mask(shape: tuple[int, int], into: int, layer: int, index: int) -> np.ndarray:
+    """Which lines into layer ``into`` (weights of ``shape`` (n_out, n_in)) belong to the selected
+    neuron (layer, index): its incoming lines, or an input pixel's outgoing ones. (n_out * n_in,)
+    bool in ``W.ravel()`` order."""
+    n_out, n_in = shape
+    mask = np.zeros(n_out * n_in, dtype=bool)
+    if layer == into:
+        mask[index * n_in:(index + 1) * n_in] = True
+    elif layer == 0 and into == 1:
+        mask[index::n_in] = True
+    return mask
+
+
 def draw_segments(painter: QtGui.QPainter, segs: np.ndarray) -> None:
     """Draw (n, 4) float64 C-contiguous rows (x0, y0, x1, y1) as lines, without copying."""
     if len(segs):

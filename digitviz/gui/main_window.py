@@ -28,8 +28,8 @@ It is cropped, scaled into a 20x20 box and centred by its centre of mass in a 28
 the way the MNIST digits were made: that small picture is what the network sees.</p>
 <p><b>The scene</b> shows every neuron: the 784 input pixels as a 28x28 grid, then each
 hidden layer and the 10 outputs as columns of circles, bright when active (near 1), dark
-when silent (near 0). Lines are the weights: <span style="color:#3b82f6">blue</span>
-positive, <span style="color:#ef4444">red</span> negative, stronger lines for larger
+when silent (near 0). Lines are the weights: <span style="color:#58C4DD">blue</span>
+positive, <span style="color:#FC6255">red</span> negative, stronger lines for larger
 weights (or, in the signal view, for larger weight x activation: what flows now).</p>
 <p>Each neuron computes <i>a = &sigma;(w &middot; x + b)</i>: a weighted sum of the layer
 before, plus a bias, squashed into 0..1. The brightest output is the network's answer.</p>

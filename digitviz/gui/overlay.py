@@ -22,6 +22,10 @@ def paint_overlay(painter: QtGui.QPainter, size: QtCore.QSize, view_mode: str,
     of ``size`` pixels; the painter is in viewport coordinates."""
     painter.save()
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    # Shrink with the view (as the network does at "fit"), so the legend stays in its corner.
+    f = max(0.8, min(1.0, size.width() / 1600.0, size.height() / 900.0))
+    painter.scale(f, f)
+    size = QtCore.QSize(int(size.width() / f), int(size.height() / f))
     font = QtGui.QFont(painter.font())
     font.setPixelSize(12)
     painter.setFont(font)

@@ -9,33 +9,25 @@ weights, done once per network or once per input with NumPy.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from . import colors
 from .animation import Propagation
-from .connections import ConnectionsItem, LineBatches, PenTable, PulseItem, cap_levels, quantise, share_cap
+from .connections import (
+    ConnectionsItem,
+    LineBatches,
+    PenTable,
+    PulseItem,
+    cap_levels,
+    quantise,
+    selection_mask,
+    share_cap,
+)
 from .export import export_widget
 from .neurons import NeuronsItem
-from .overlay import paint_overlay
 from .scene_layout import layout_network
+from .scene_view import Box, View, describe_neuron
 
 VIEW_MODES = ("signal", "weights")
-
-
-class _View(pg.GraphicsView):
-    """pyqtgraph's view with the legend and notices painted over it in screen coordinates."""
-
-    def __init__(self, owner: NetworkScene) -> None:
-        super().__init__(owner, background=pg.mkColor(colors.BACKGROUND))
-        self._owner = owner
-
-    def drawForeground(self, painter: QtGui.QPainter, rect) -> None:  # Qt override
-        painter.save()
-        painter.resetTransform()
-        o = self._owner
-        paint_overlay(painter, self.viewport().size(), o.view_mode, o.notice(), o.hint())
-        painter.restore()
 
 
 class NetworkScene(QtWidgets.QWidget):
@@ -51,9 +43,13 @@ class NetworkScene(QtWidgets.QWidget):
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 96 * 1024))
         box = QtWidgets.QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        self._view = _View(self)
+        self._view = View(self)
         box.addWidget(self._view)
-        self._box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        self._box = Box(lockAspect=True, invertY=True, enableMenu=False)
+        self._box.emptyClicked.connect(self.emptyClicked)
+        self._box.setLimits(minXRange=40.0, maxXRange=8000.0)
+        self._box.sigRangeChangedManually.connect(self._on_box_range_changed_manually)
+        self._user_view = False  # the user zoomed or panned: keep their view on resize
         self._view.setCentralItem(self._box)
         self._pens = PenTable(1.0)
         self._dim_pens = PenTable(1.0, dim=0.28)
@@ -66,6 +62,7 @@ class NetworkScene(QtWidgets.QWidget):
         self.layout_ = None
         self._line_cap = 13_000
         self._weight_batches: list[LineBatches] = []
+        self._weights_seen: list[np.ndarray] = []
         self._animation_enabled = True
         self._view_mode = "signal"
         self._activations: list[np.ndarray] | None = None
@@ -84,18 +81,26 @@ class NetworkScene(QtWidgets.QWidget):
     # -- network ------------------------------------------------------------------------------
 
     def set_network(self, network) -> None:
-        """Lay the scene out for ``network`` (any perceptron) and show it with no input."""
+        """Show ``network`` (any perceptron) with no input. A network of the same shape keeps the
+        layout, the zoom and the selection; another shape is laid out afresh and fitted."""
         self._anim.stop()
+        same_shape = self.network is not None and list(self.network.sizes) == list(network.sizes)
+        self.network = network
+        if not same_shape:
+            self._build_items(network.sizes)
+        self._load_weights()
+        self._activations = None
+        self._apply_levels()
+        self._show_final()
+        if not same_shape:
+            self.fit_view()
+
+    def _build_items(self, sizes) -> None:
         for item in self._conns + ([self._neurons] if self._neurons else []):
             self._box.removeItem(item)
-        self.network = network
-        self.layout_ = lay = layout_network(network.sizes)
-        self._weight_strength, self._positive, self._conns, self._signal_batches = [], [], [], []
-        for layer, w in enumerate(network.weights, start=1):
-            mag = np.abs(w).ravel()
-            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
-            self._weight_strength.append(np.clip(mag / scale, 0.0, 1.0))
-            self._positive.append(w.ravel() > 0)
+        self.layout_ = lay = layout_network(sizes)
+        self._conns, self._signal_batches = [], []
+        for layer in range(1, len(sizes)):
             segs = lay.segments(layer)
             item = ConnectionsItem(segs, self._pens, self._dim_pens, self._bold_pens)
             item.setZValue(0)
@@ -110,11 +115,23 @@ class NetworkScene(QtWidgets.QWidget):
         self._neurons.emptyClicked.connect(self.emptyClicked)
         self._box.addItem(self._neurons)
         self._selection = None
-        self._activations = None
+
+    def _load_weights(self) -> None:
+        """Line strengths |w| / (99th percentile of the layer's |w|) and signs, and the weights
+        view's batches: computed once per set of weights, not per input."""
+        self._weight_strength, self._positive = [], []
+        for w in self.network.weights:
+            mag = np.abs(w).ravel()
+            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
+            self._weight_strength.append(np.clip(mag / scale, 0.0, 1.0))
+            self._positive.append(w.ravel() > 0)
+        self._weights_seen = [w.copy() for w in self.network.weights]
         self._build_weight_batches()
-        self._apply_levels()
-        self._show_final()
-        self.fit_view()
+
+    def _weights_edited(self) -> bool:
+        """True when the network's arrays were changed in place since they were last drawn."""
+        return any(w.shape != seen.shape or not np.array_equal(w, seen)
+                   for w, seen in zip(self.network.weights, self._weights_seen))
 
     # -- input --------------------------------------------------------------------------------
 
@@ -131,6 +148,8 @@ class NetworkScene(QtWidgets.QWidget):
                                  f"the {self.network.shape_text} network")
         self._anim.stop()
         self._activations = activations
+        if self._weights_edited():
+            self._load_weights()
         self._apply_levels()
         if animate and self._animation_enabled and activations is not None:
             self._start_animation()
@@ -307,40 +326,14 @@ class NetworkScene(QtWidgets.QWidget):
         if self._neurons is not None:
             self._neurons.set_selection(sel)
         for k, item in enumerate(self._conns, start=1):
-            if sel is None:
-                item.set_emphasis(None)
-                continue
-            n_out, n_in = self.network.weights[k - 1].shape
-            mask = np.zeros(n_out * n_in, dtype=bool)
-            layer, index = sel
-            if layer == k:
-                mask[index * n_in:(index + 1) * n_in] = True
-            elif layer == 0 and k == 1:
-                mask[index::n_in] = True
-            item.set_emphasis(mask)
+            shape = self.network.weights[k - 1].shape
+            item.set_emphasis(None if sel is None else selection_mask(shape, k, *sel))
 
     # -- hovering and clicking ----------------------------------------------------------------
 
     def tooltip_text(self, layer: int, index: int) -> str:
         """What hovering neuron (layer, index) shows: activation, bias, weighted input z."""
-        acts = self._activations
-        if layer == 0:
-            side = self.layout_.grid_side
-            where = f" (row {index // side}, column {index % side})" if side else ""
-            value = "no input" if acts is None else f"{acts[0][index]:.3f}"
-            return f"Input pixel {index}{where}\nvalue: {value}"
-        last = len(self.layout_.sizes) - 1
-        name = (f"Output neuron {index} (digit {index})" if layer == last
-                else f"Hidden layer {layer}, neuron {index}")
-        bias = self.network.biases[layer - 1][index]
-        lines = [name, f"bias b = {bias:+.3f}"]
-        if acts is None:
-            lines.append("no input: draw a digit")
-        else:
-            zs, _ = self.network.forward_full(acts[0])
-            lines += [f"weighted input z = w . a + b = {zs[layer - 1][index]:+.3f}",
-                      f"activation a = {self.network.activation_of(layer)}(z) = {acts[layer][index]:.3f}"]
-        return "\n".join(lines)
+        return describe_neuron(self.network, self.layout_, self._activations, layer, index)
 
     @QtCore.Slot(int, int)
     def _on_neurons_clicked(self, layer: int, index: int) -> None:
@@ -375,8 +368,18 @@ class NetworkScene(QtWidgets.QWidget):
         """The widget that receives the scene's mouse events."""
         return self._view.viewport()
 
+    @QtCore.Slot(object)
+    def _on_box_range_changed_manually(self, _mask) -> None:
+        self._user_view = True
+
+    def resizeEvent(self, event) -> None:  # Qt override
+        super().resizeEvent(event)
+        if not self._user_view:
+            self.fit_view()
+
     def fit_view(self) -> None:
-        """Zoom and pan so the whole network fits."""
+        """Zoom and pan so the whole network fits (and keep it fitted when the widget resizes)."""
+        self._user_view = False
         if self.layout_ is not None:
             x0, y0, x1, y1 = self.layout_.bounds
             self._box.setRange(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)

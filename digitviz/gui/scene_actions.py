@@ -49,6 +49,7 @@ class SceneController(QObject):
         self.animate_action = QAction("&Animate propagation", w, checkable=True)
         self.animate_action.setChecked(scene.animation_enabled)
         self.animate_action.toggled.connect(self._on_animate_toggled)
+        self.animate_action.triggered.connect(self._on_animate_triggered)
         self.replay_action = QAction("&Replay propagation", w)
         self.replay_action.setShortcut(QKeySequence("Space"))
         self.replay_action.triggered.connect(scene.replay)
@@ -91,10 +92,13 @@ class SceneController(QObject):
     @Slot(bool)
     def _on_animate_toggled(self, on: bool) -> None:
         self.scene.animation_enabled = on
-        QSettings().setValue("scene/animate", bool(on))
+
+    @Slot(bool)
+    def _on_animate_triggered(self, on: bool) -> None:
+        QSettings().setValue("scene/animate", bool(on))  # remembered when the user chooses it
 
     def set_animation_enabled(self, on: bool) -> None:
-        self.animate_action.setChecked(bool(on))  # toggled -> scene, settings
+        self.animate_action.setChecked(bool(on))  # toggled -> scene
         self.scene.animation_enabled = bool(on)
 
     def _set_view_mode(self, mode: str) -> None:

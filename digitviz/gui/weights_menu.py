@@ -138,8 +138,8 @@ def _menu_text(item: BundledWeights, limit: int = 70) -> str:
 class WeightsMenu(QObject):
     """Adds Open, Recent, Bundled, Compare with and Save as to ``window.file_menu``; takes drops.
 
-    ``window`` must offer ``state``, ``file_menu``, ``quit_action``, ``report_error`` and
-    ``statusBar()``; comparisons go to ``window.compare_with``.
+    ``window`` must offer ``state``, ``file_menu``, ``report_error`` and ``statusBar()``;
+    comparisons go to ``window.compare_with``.
     """
 
     def __init__(self, window):
@@ -148,7 +148,8 @@ class WeightsMenu(QObject):
         self._busy = False
         self._source: tuple[Network, Path] | None = None
         menu = window.file_menu
-        before = window.quit_action
+        # Opening files comes first in the File menu, above what other parts added.
+        before = menu.actions()[0] if menu.actions() else window.quit_action
 
         self.open_action = QAction("&Open weights…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
@@ -211,7 +212,7 @@ class WeightsMenu(QObject):
         try:
             return read_network_responsively(path)
         except WeightFileError as exc:
-            if exc.problem == "file not found":
+            if not path.exists():
                 forget_recent(path)
             current = self._window.state.network
             self._window.report_error(
@@ -255,7 +256,7 @@ class WeightsMenu(QObject):
         try:
             save_weights(network, path)
         except (OSError, ValueError, TypeError) as exc:
-            self._window.report_error(f"Could not save the weights to {path}:\n{exc}")
+            self._window.report_error(f"Could not save the weights to {path}: {exc}")
             return False
         self.adopt(network, path)
         self._window.statusBar().showMessage(f"Saved {network.name} to {path}", 5000)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import digitviz  # noqa: F401 - registers the .safetensors reader, as the application does
 from digitviz import Network, WeightFileError, load_weights, save_weights
@@ -178,3 +179,54 @@ def test_non_finite_numbers_in_json_are_refused(target, value, layer, index):
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+# -- structured pickles and safetensors ------------------------------------------------------------
+
+small_arrays = hnp.arrays(
+    dtype=st.sampled_from([np.float64, np.float32, np.int64, np.uint8, np.bool_, np.complex128]),
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=12),
+    elements=None,
+)
+# Shapes that sometimes fit: 784 inputs, 10 outputs, (n, 1) biases.
+fitting_arrays = st.builds(
+    lambda rows, cols, fill: np.full((rows, cols), fill),
+    st.sampled_from([1, 3, 10, 16]), st.sampled_from([1, 3, 16, 784]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+pickle_leaves = small_arrays | fitting_arrays | st.integers() | st.text(max_size=5) | st.none()
+pickle_objects = st.recursive(
+    pickle_leaves,
+    lambda children: st.lists(children, max_size=4) | st.lists(children, max_size=4).map(tuple),
+    max_leaves=12,
+)
+
+
+@FUZZ
+@given(obj=pickle_objects, protocol=st.sampled_from([0, 2, 4]))
+def test_pickles_of_random_objects(target, obj, protocol):
+    load_or_refuse(target, pickle.dumps(obj, protocol=protocol))
+
+
+@FUZZ
+@given(weights=st.lists(pickle_objects, max_size=3), biases=st.lists(pickle_objects, max_size=3))
+def test_pickled_pairs_of_random_weights_and_biases(target, weights, biases):
+    load_or_refuse(target, pickle.dumps((weights, biases), protocol=2))
+
+
+tensor_names = st.sampled_from(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "1.bias",
+                                "model.0.weight", "model.0.bias", "conv.kernel", "weight", "3.weight"])
+tensors = hnp.arrays(dtype=st.sampled_from([np.float32, np.float64, np.int32, np.float16]),
+                     shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=20)) | fitting_arrays
+
+
+@FUZZ
+@given(state=st.dictionaries(tensor_names, tensors, max_size=6),
+       metadata=st.one_of(st.none(), st.dictionaries(
+           st.sampled_from(["hidden_activation", "output_activation", "other"]),
+           st.sampled_from(["sigmoid", "relu", "softmax", "tanh", "gelu", ""]))))
+def test_safetensors_state_dicts_of_random_tensors(target, state, metadata):
+    from safetensors.numpy import save
+
+    state = {k: np.ascontiguousarray(v) for k, v in state.items()}
+    load_or_refuse(target, save(state, metadata=metadata) if state else b"")

@@ -110,6 +110,11 @@ def test_a_784_30_10_network_re_lays_out_and_re_evaluates_the_drawing(window, tm
     assert pred.args[0][0] == net.predict(digit)
     np.testing.assert_allclose(window.prediction[1], net.forward(digit)[-1])
     assert finals == [True]  # a final update: views animate it
+    scene = window.scene
+    assert scene.network is window.network
+    assert scene.layout_.sizes == (784, 30, 10)
+    assert [len(a) for a in scene.activations()] == [784, 30, 10]
+    assert scene.is_animating() == scene.animation_enabled
     assert window.network_info.shape_label.text() == "784-30-10"
     assert window.network_info.parameters_label.text() == f"{784 * 30 + 30 + 30 * 10 + 10:,}"
     assert "784-30-10" in window.windowTitle()
@@ -291,7 +296,7 @@ def test_file_open_action_uses_the_same_path(window, tmp_path, monkeypatch):
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_dialog))
     assert window.weights_menu.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
-    assert window.weights_menu.open_action in window.file_menu.actions()
+    assert window.file_menu.actions()[0] is window.weights_menu.open_action
     window.weights_menu.open_action.trigger()
     assert window.network.sizes == [784, 40, 10]
     assert "*.safetensors" in asked[0]
