@@ -58,6 +58,7 @@ class InspectorPanel(QWidget):
         self._excite_key: tuple | None = None
         self._shown: tuple[int, int] | None = None
         self._hover_source: dict = {}
+        self._shown_bars: tuple | None = None  # what the bar chart was last built for
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -119,6 +120,8 @@ class InspectorPanel(QWidget):
         view.addItem(self.incoming_bars, row=0, col=0, colspan=2)
         view.addItem(self.gradient_view, row=1, col=0)
         view.addItem(self.later_excite_view, row=1, col=1)
+        view.ci.layout.setColumnStretchFactor(0, 1)
+        view.ci.layout.setColumnStretchFactor(1, 1)
         view.ci.layout.setRowStretchFactor(0, 2)
         view.ci.layout.setRowStretchFactor(1, 3)
         self.incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)
@@ -272,8 +275,6 @@ class InspectorPanel(QWidget):
         if side:
             self.gradient_view.set_image(gradient.reshape(side, side))
         self._hover_source = {"w": w, "a": acts[layer - 1]}
-
-    _shown_bars: tuple | None = None
 
     def _show_pixel(self, net: Network, index: int, acts: list[np.ndarray], blank: bool) -> None:
         w = net.weights[0][:, index]

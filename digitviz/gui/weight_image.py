@@ -184,5 +184,9 @@ def _short(v: float) -> str:
     if v == 0:
         return "0"
     a = abs(v)
-    text = f"{v:.2g}" if a < 0.01 else f"{v:.2f}".rstrip("0").rstrip(".")
+    if a < 0.01:
+        mantissa, exponent = f"{v:.1e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        text = f"{v:.2f}".rstrip("0").rstrip(".")
     return text.replace("-", "\u2212")

@@ -72,6 +72,18 @@ def test_clicking_hidden_neuron_shows_exactly_its_weight_image(window, j):
     np.testing.assert_array_equal(shown, window.network.weights[0][j].reshape(28, 28))
 
 
+def test_weight_colours_are_symmetric_around_zero(window, digits):
+    window.show_input(digits[0].reshape(28, 28))
+    window.select_neuron(1, 4)
+    m = np.abs(window.network.weights[0][4]).max()
+    assert window.inspector.weights_view.levels() == pytest.approx((-m, m))
+    # w x x is drawn on the weights' scale, so it reads as the weights masked by the drawing
+    assert window.inspector.contribution_view.levels() == pytest.approx((-m, m))
+    window.select_neuron(2, 0)
+    g = np.abs(window.inspector.gradient_image()).max()
+    assert window.inspector.gradient_view.levels() == pytest.approx((-g, g))
+
+
 def test_clicking_an_input_pixel_shows_its_outgoing_weights(window, digits):
     window.show_input(digits[0].reshape(28, 28))
     index = 14 * 28 + 13
