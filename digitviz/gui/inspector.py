@@ -31,6 +31,14 @@ PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to s
                "across layers. Esc or a click on empty space deselects.</p>")
 
 
+def _equal_columns(view) -> None:
+    """Two columns of the same width, whatever the length of their titles."""
+    layout = view.ci.layout
+    for col in (0, 1):
+        layout.setColumnMinimumWidth(col, 190)
+        layout.setColumnStretchFactor(col, 1)
+
+
 def network_fingerprint(network: Network) -> tuple:
     """Cheap identity of a network's parameters: changes when weights are edited in place."""
     return (id(network), network.hidden_activation, network.output_activation,
@@ -105,8 +113,7 @@ class InspectorPanel(QWidget):
                                "<b style='color:#e0453a'>red</b>: ink here<br>turns it off<br>"
                                "white: no say", row=1, col=1, size="8pt", justify="left")
         legend.setMaximumWidth(120)
-        view.ci.layout.setColumnStretchFactor(0, 1)
-        view.ci.layout.setColumnStretchFactor(1, 1)
+        _equal_columns(view)
         for image in (self.weights_view, self.contribution_view, self.first_excite_view):
             self._connect_pixels(image)
         view.setMinimumSize(400, 340)
@@ -120,8 +127,7 @@ class InspectorPanel(QWidget):
         view.addItem(self.incoming_bars, row=0, col=0, colspan=2)
         view.addItem(self.gradient_view, row=1, col=0)
         view.addItem(self.later_excite_view, row=1, col=1)
-        view.ci.layout.setColumnStretchFactor(0, 1)
-        view.ci.layout.setColumnStretchFactor(1, 1)
+        _equal_columns(view)
         view.ci.layout.setRowStretchFactor(0, 2)
         view.ci.layout.setRowStretchFactor(1, 3)
         self.incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)

@@ -101,7 +101,7 @@ class DivergingImage(pg.GraphicsLayout):
 
     BAR_GAP = 1.0     # data units between the picture and the bar
     BAR_WIDTH = 1.5
-    LABEL_ROOM = 10.0 # data units kept free right of the bar for its labels
+    LABEL_ROOM = 14.0 # data units kept free right of the bar for its labels
 
     def __init__(self, title: str = "", colormap: pg.ColorMap = DIVERGING, symmetric: bool = True):
         super().__init__()
