@@ -36,6 +36,8 @@ class _BarViewBox(pg.ViewBox):
 
     def __init__(self):
         super().__init__(enableMouse=False, enableMenu=False)
+        # A focused ViewBox swallows every key; the arrows must reach the selection instead.
+        self.setFlag(self.GraphicsItemFlag.ItemIsFocusable, False)
 
     def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:

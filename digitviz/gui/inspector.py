@@ -306,31 +306,36 @@ class InspectorPanel(QWidget):
         if not side:
             return
         key = self._excite_key_for((layer, index))
-        image = self._excite_cache.get(key)
-        if image is not None:
-            view.set_title("what excites it")
-            view.set_image(image.reshape(side, side))
+        if key in self._excite_cache:
+            image = self._excite_cache[key]  # None: the search failed (said in the title)
+            view.set_title("what excites it" if image is not None else "what excites it: search failed")
+            view.set_image(image.reshape(side, side) if image is not None else np.zeros((side, side)))
             return
-        if self._excite_key == key and self._excite_task is not None and not self._excite_task.is_done:
-            return
+        if self._excite_key == key and self._excite_task is not None:
+            return  # still searching
         self._cancel_excite()
         view.set_title("what excites it: searching&hellip;")
         view.set_image(np.zeros((side, side)))
         self._excite_key = key
+        # A copy: the search runs on another thread while the model's arrays may be edited.
         task = BackgroundTask(excite, net.copy(), layer, index, parent=self)
-        task.finished.connect(lambda result, key=key: self._on_excite_finished(key, result))
+        task.finished.connect(lambda result, key=key: self._on_excite_done(key, result))
+        task.failed.connect(lambda message, key=key: self._on_excite_done(key, None))
         self._excite_task = task.start()
 
-    def _on_excite_finished(self, key: tuple, image: np.ndarray) -> None:
+    def _on_excite_done(self, key: tuple, image: np.ndarray | None) -> None:
         self._excite_cache[key] = image
         if self._excite_key == key:
+            self._excite_task.deleteLater()
             self._excite_task = None
+            self._excite_key = None
             if self._excite_key_for(self._shown) == key:
                 self._refresh()
 
     def _cancel_excite(self) -> None:
         if self._excite_task is not None:
-            self._excite_task.cancel()
+            self._excite_task.cancel()  # its late result is dropped; the worker sees cancelled()
+            self._excite_task.deleteLater()
             self._excite_task = None
         self._excite_key = None
 

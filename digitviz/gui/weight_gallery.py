@@ -74,6 +74,7 @@ class WeightGallery(QWidget):
 
         self.view = graphics_widget()
         self.box = self.view.addViewBox(lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
+        self.box.setFlag(self.box.GraphicsItemFlag.ItemIsFocusable, False)  # keys go to the selection
         self.item = PixelImageItem()
         self.box.addItem(self.item)
         self.frame = pg.QtWidgets.QGraphicsRectItem()

@@ -112,6 +112,7 @@ class DivergingImage(pg.GraphicsLayout):
         self.view = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, enableMenu=False,
                                     invertY=True, defaultPadding=0.0)
         self.view.setMinimumSize(120, 100)
+        self.view.setFlag(self.view.GraphicsItemFlag.ItemIsFocusable, False)  # keys go to the selection
         self.item = PixelImageItem()
         self.item.setColorMap(colormap)
         self.view.addItem(self.item)

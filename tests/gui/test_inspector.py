@@ -259,6 +259,23 @@ def test_clicking_a_bar_selects_the_source_neuron(window):
     assert window.selected_neuron == (1, 9)
 
 
+def test_arrow_keys_work_in_the_inspector_after_a_bar_click(window, qtbot):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.select_neuron(2, 0)
+    view = window.inspector.pages.currentWidget()
+    click_scene_item(view, lambda: window.inspector.incoming_bars.bar_center(6))
+    assert window.selected_neuron == (1, 6)
+    # Nothing in the inspector took the keyboard focus (a focused ViewBox eats every key).
+    assert view.scene().focusItem() is None
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.selected_neuron == (1, 7)
+    qtbot.keyClick(window.weight_gallery.view, Qt.Key.Key_Up)
+    assert window.selected_neuron == (1, 6)
+    qtbot.keyClick(window.inspector.pages.currentWidget(), Qt.Key.Key_Escape)
+    assert window.selected_neuron is None
+
+
 def test_clicking_a_weight_image_pixel_selects_that_pixel(window):
     window.select_neuron(1, 0)
     image = window.inspector.weights_view.item
