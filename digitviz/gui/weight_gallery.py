@@ -85,7 +85,7 @@ class WeightGallery(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
-        self.setMinimumSize(200, 160)
+        self.setMinimumSize(200, 90)
 
         self.item.pixelClicked.connect(self._on_item_pixel_clicked)
         state.networkChanged.connect(self._on_state_network_changed)
