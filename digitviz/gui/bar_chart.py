@@ -69,7 +69,7 @@ class WeightBars(pg.PlotItem):
         super().__init__(viewBox=self._box, title=title)
         self.hideButtons()
         self.setMenuEnabled(False)
-        self.setMinimumHeight(130)
+        self.setMinimumHeight(90)
         self.getAxis("left").setWidth(42)
         self._weights = pg.BarGraphItem(x=[], height=[], width=0.8, pen=_NO_PEN, brush=_PALE_POSITIVE)
         self._flow = pg.BarGraphItem(x=[], height=[], width=0.36, pen=_NO_PEN, brush=_DARK_POSITIVE)

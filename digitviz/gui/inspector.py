@@ -116,7 +116,7 @@ class InspectorPanel(QWidget):
         _equal_columns(view)
         for image in (self.weights_view, self.contribution_view, self.first_excite_view):
             self._connect_pixels(image)
-        view.setMinimumSize(400, 270)
+        view.setMinimumSize(400, 250)
         return view
 
     def _build_later_page(self) -> QWidget:
@@ -134,7 +134,7 @@ class InspectorPanel(QWidget):
         self.incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
         self._connect_pixels(self.gradient_view)
         self._connect_pixels(self.later_excite_view)
-        view.setMinimumSize(400, 300)
+        view.setMinimumSize(400, 270)
         return view
 
     def _build_input_page(self) -> QWidget:

@@ -111,7 +111,7 @@ class DivergingImage(pg.GraphicsLayout):
         self.title = self.addLabel(title, row=0, col=0, size="9pt")
         self.view = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, enableMenu=False,
                                     invertY=True, defaultPadding=0.0)
-        self.view.setMinimumSize(120, 100)
+        self.view.setMinimumSize(80, 70)
         self.view.setFlag(self.view.GraphicsItemFlag.ItemIsFocusable, False)  # keys go to the selection
         self.item = PixelImageItem()
         self.item.setColorMap(colormap)
