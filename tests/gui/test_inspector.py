@@ -310,3 +310,62 @@ def test_what_excites_it_arrives_from_the_background_and_matches_the_core(window
     np.testing.assert_array_equal(window.inspector.excite_image(), excite(window.network, 2, 7))
     shown = window.inspector.later_excite_view.image()
     np.testing.assert_array_equal(shown, excite(window.network, 2, 7).reshape(28, 28))
+
+
+# -- the selection model on its own -------------------------------------------------------------
+
+
+def test_arrow_mapping_across_layers_of_different_sizes():
+    from digitviz.gui.selection import NeuronSelection
+    from digitviz.gui.state import AppState
+
+    state = AppState(make_net((784, 64, 32, 16, 10)))
+    selection = NeuronSelection(state)
+    selection.select(1, 63)
+    assert selection.neighbour(Qt.Key.Key_Right) == (2, 31)  # bottom stays bottom
+    selection.select(4, 0)
+    assert selection.neighbour(Qt.Key.Key_Left) == (3, 0)  # top stays top
+    assert selection.neighbour(Qt.Key.Key_Right) is None
+    assert selection.neighbour(Qt.Key.Key_Up) is None
+    selection.select(0, 0)
+    assert selection.neighbour(Qt.Key.Key_Up) is None and selection.neighbour(Qt.Key.Key_Left) is None
+    selection.select(0, 27 * 28 + 27)  # bottom-right pixel
+    assert selection.neighbour(Qt.Key.Key_Down) is None
+    assert selection.neighbour(Qt.Key.Key_Right) == (1, 63)
+
+
+def test_a_non_square_input_is_a_plain_column():
+    from digitviz.gui.selection import NeuronSelection
+    from digitviz.gui.state import AppState
+
+    selection = NeuronSelection(AppState(make_net((20, 7, 3))))
+    selection.select(0, 19)
+    assert selection.neighbour(Qt.Key.Key_Up) == (0, 18)
+    assert selection.neighbour(Qt.Key.Key_Down) is None
+    assert selection.neighbour(Qt.Key.Key_Right) == (1, 6)
+    selection.select(1, 0)
+    assert selection.neighbour(Qt.Key.Key_Left) == (0, 0)
+
+
+def test_deep_network_bars_and_gradients(qtbot, digits):
+    w = MainWindow(weights=make_net((784, 64, 32, 16, 10), seed=5))
+    qtbot.addWidget(w)
+    w.show_input(digits[0].reshape(28, 28))
+    w.select_neuron(2, 31)
+    np.testing.assert_array_equal(w.inspector.bar_values(), w.network.weights[1][31])
+    w.select_neuron(4, 9)
+    assert w.inspector.bar_values().shape == (16,)
+    np.testing.assert_allclose(w.inspector.gradient_image().reshape(-1),
+                               w.network.input_gradient(digits[0], 4, 9))
+
+
+def test_hovering_a_pixel_tells_its_value(window):
+    window.select_neuron(1, 2)
+    view = window.inspector.pages.currentWidget()
+    QApplication.processEvents()
+    point = view.mapFromScene(window.inspector.weights_view.item.mapToScene(3.5, 12.5))  # col 3, row 12
+    QTest.mouseMove(view.viewport(), point)
+    QTest.mouseMove(view.viewport(), point + QPoint(1, 0))
+    w = window.network.weights[0][2].reshape(28, 28)[12, 3]
+    assert "row 12, col 3" in window.inspector.hover.text()
+    assert f"{w:+.4f}" in window.inspector.hover.text()
