@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QWidget
 from . import colors
 
 
-
 def _darker(rgb, f: float) -> tuple[int, ...]:
     return tuple(round(c * f) for c in rgb)
 
