@@ -174,7 +174,7 @@ class InspectorPanel(QWidget):
         return {2: self.incoming_bars, 3: self.outgoing_bars}[page].heights() if page in (2, 3) else None
 
     def excite_image(self) -> np.ndarray | None:
-        """The "what excites it" image (28, 28) once computed for the selected neuron; else None."""
+        """The "what excites it" input of the selected neuron, (784,) in [0, 1], once computed; else None."""
         self._ensure_fresh()
         page = self._page_of(self._shown)
         key = self._excite_key_for(self._shown) if page in (1, 2) else None
