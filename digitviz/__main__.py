@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -47,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed; same seed, same file")
     train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
                        help="random shifts, rotations, scaling and stroke changes (default: on)")
+    train.add_argument("--augment-strength", type=float, default=1.0, metavar="S",
+                       help="multiply every augmentation magnitude by S (default: 1.0)")
+    train.add_argument("--augment-probability", type=float, default=0.75, metavar="P",
+                       help="fraction of images distorted in each epoch (default: 0.75)")
     train.add_argument("--validation", type=int, default=10_000, metavar="N",
                        help="hold out the last N training images for validation (default: 10000)")
     train.add_argument("--limit", type=int, default=None, metavar="N",
@@ -84,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import render as command
     else:
         from .commands import window as command
-    return command.run(args)
+    try:
+        return command.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
