@@ -6,6 +6,7 @@ reshaped to 28x28, is hidden neuron j's weight image.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -104,6 +105,19 @@ class Network:
     @property
     def name(self) -> str:
         return str(self.metadata.get("name", "") or "unnamed network")
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the outputs (shape, activations, arrays).
+
+        Equal networks have equal fingerprints; editing an array in place changes it. Caches of
+        per-network results (test accuracy, evaluations) are keyed by it.
+        """
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.sizes}|{self.hidden_activation}|{self.output_activation}".encode())
+        for w, b in zip(self.weights, self.biases):
+            h.update(np.ascontiguousarray(w, dtype=np.float64).tobytes())
+            h.update(np.ascontiguousarray(b, dtype=np.float64).tobytes())
+        return h.hexdigest()
 
     def activation_of(self, layer: int) -> str:
         """Activation name of ``layer`` (1 = first hidden layer; 0, the input, has none)."""

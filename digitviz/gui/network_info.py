@@ -7,8 +7,6 @@ arrays and activations: reopening a file, or the same network from another file,
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from ..core.mnist import Digits, bundled_test_set
+from ..core.mnist import bundled_test_set
 from ..core.network import Network
 from .background import BackgroundTask
 from .state import AppState
@@ -26,31 +24,10 @@ from .state import AppState
 WORK_PER_CHUNK = 50_000_000
 
 _cache: dict[str, float] = {}
-_test_set: Digits | None = None
-_test_set_lock = threading.Lock()
-
-
-def fingerprint(network: Network) -> str:
-    """A hash of the shape, activations, weights and biases: equal networks, equal fingerprints."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{network.sizes}|{network.hidden_activation}|{network.output_activation}".encode())
-    for w, b in zip(network.weights, network.biases):
-        h.update(np.ascontiguousarray(w, dtype=np.float64).tobytes())
-        h.update(np.ascontiguousarray(b, dtype=np.float64).tobytes())
-    return h.hexdigest()
-
-
-def test_set() -> Digits:
-    """The bundled MNIST test set (10,000 digits), read once, from any thread."""
-    global _test_set
-    with _test_set_lock:
-        if _test_set is None:
-            _test_set = bundled_test_set()
-        return _test_set
 
 
 def cached_accuracy(network: Network) -> float | None:
-    return _cache.get(fingerprint(network))
+    return _cache.get(network.fingerprint())
 
 
 def clear_accuracy_cache() -> None:
@@ -70,10 +47,10 @@ def chunk_size(network: Network) -> int:
 def compute_accuracy(network: Network, *, progress: Callable[[int, int], None],
                      cancelled: Callable[[], bool]) -> float | None:
     """Fraction of the bundled test set read correctly; None if cancelled. Runs on a worker."""
-    key = fingerprint(network)
+    key = network.fingerprint()
     if key in _cache:
         return _cache[key]
-    digits = test_set()
+    digits = bundled_test_set()
     n = len(digits)
     chunk = chunk_size(network)
     correct = 0
