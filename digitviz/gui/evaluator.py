@@ -119,10 +119,6 @@ class Evaluator(QObject):
         """The evaluation of the state's network, or None while it is being computed."""
         return self._cache.get(self._current_key)
 
-    @property
-    def busy(self) -> bool:
-        return self._current_key in self._tasks
-
     def is_pending(self, fingerprint: str) -> bool:
         """Whether the network with this fingerprint is being evaluated."""
         return fingerprint in self._tasks

@@ -114,8 +114,8 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self.add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea,
                                             "inspector")
         self.gallery_dock = self.add_dock("All weight images", self.weight_gallery,
-                                          Qt.DockWidgetArea.RightDockWidgetArea, "weight_gallery")
-        self.resizeDocks([self.inspector_dock, self.gallery_dock], [3, 2], Qt.Orientation.Vertical)
+                                          Qt.DockWidgetArea.BottomDockWidgetArea, "weight_gallery")
+        self.resizeDocks([self.gallery_dock], [130], Qt.Orientation.Vertical)  # a strip under the scene
         self.inspector.neuronRequested.connect(self.select_neuron)
         self.weight_gallery.neuronRequested.connect(self.select_neuron)
         self.scene.neuronClicked.connect(self.select_neuron)
