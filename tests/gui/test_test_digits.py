@@ -149,9 +149,9 @@ def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, monkeypatc
     gate = threading.Event()
     real = evaluator.evaluate
 
-    def gated(net, data):
+    def gated(net, data, **kwargs):
         gate.wait(10)
-        return real(net, data)
+        return real(net, data, **kwargs)
 
     monkeypatch.setattr(evaluator, "evaluate", gated)
     window = MainWindow(weights=network)
