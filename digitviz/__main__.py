@@ -15,6 +15,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digitviz",
@@ -33,13 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="hidden-layer activation (default: sigmoid)")
     train.add_argument("--output-activation", choices=["sigmoid", "softmax"], default="softmax",
                        help="output activation (default: softmax, trained with cross-entropy)")
-    train.add_argument("--epochs", type=_positive_int, default=30, help="passes over the training set")
+    train.add_argument("--epochs", type=_non_negative_int, default=30,
+                       help="passes over the training set (0 saves the random initial network)")
     train.add_argument("--batch-size", type=_positive_int, default=32, help="mini-batch size")
-    train.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
+    train.add_argument("--lr", type=float, default=3e-3,
+                       help="peak Adam learning rate, decayed along a cosine (default: 3e-3)")
     train.add_argument("--seed", type=int, default=0, help="random seed; same seed, same file")
     train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
                        help="random shifts, rotations, scaling and stroke changes (default: on)")
-    train.add_argument("--validation", type=int, default=10_000, metavar="N",
+    train.add_argument("--validation", type=_non_negative_int, default=10_000, metavar="N",
                        help="hold out the last N training images for validation (default: 10000)")
     train.add_argument("--limit", type=int, default=None, metavar="N",
                        help="train on the first N training images only (for quick checks)")
