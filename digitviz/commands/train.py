@@ -33,7 +33,8 @@ def command_text(args) -> str:
 class Progress:
     """A plain-text progress bar on stderr: redrawn in place on a terminal, one line per epoch otherwise."""
 
-    def __init__(self, epochs: int, stream=sys.stderr, quiet: bool = False):
+    def __init__(self, epochs: int, stream=None, quiet: bool = False):
+        stream = sys.stderr if stream is None else stream
         self.epochs, self.stream, self.quiet = epochs, stream, quiet
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.start = time.perf_counter()
