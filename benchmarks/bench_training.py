@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ class PerExampleBaseline:
     """The textbook algorithm, written from its description: one example at a time."""
 
     def __init__(self, sizes, rng):
-        self.weights = [rng.standard_normal((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.weights = [rng.standard_normal((n_out, n_in)) for n_in, n_out in pairwise(sizes)]
         self.biases = [rng.standard_normal((n_out, 1)) for n_out in sizes[1:]]
 
     def backprop(self, x, y):

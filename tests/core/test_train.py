@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -88,7 +90,7 @@ def test_learning_rate_warms_up_then_decays():
     rates = [learning_rate(config, s, 100, 10) for s in range(100)]
     assert rates[0] < rates[9] == pytest.approx(1e-2)
     assert rates[-1] == pytest.approx(1e-3, rel=0.01)
-    assert all(a >= b for a, b in zip(rates[10:], rates[11:]))
+    assert all(a >= b for a, b in pairwise(rates[10:]))
 
 
 def test_split_validation_holds_out_the_tail(slice_):
