@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -15,7 +16,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _non_negative_int(text: str) -> int:
+def _count(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
@@ -40,15 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="hidden-layer activation (default: sigmoid)")
     train.add_argument("--output-activation", choices=["sigmoid", "softmax"], default="softmax",
                        help="output activation (default: softmax, trained with cross-entropy)")
-    train.add_argument("--epochs", type=_non_negative_int, default=30,
-                       help="passes over the training set (0 saves the random initial network)")
+    train.add_argument("--epochs", type=_count, default=30,
+                       help="passes over the training set (0 saves the untrained network)")
     train.add_argument("--batch-size", type=_positive_int, default=32, help="mini-batch size")
-    train.add_argument("--lr", type=float, default=3e-3,
-                       help="peak Adam learning rate, decayed along a cosine (default: 3e-3)")
+    train.add_argument("--lr", type=float, default=3e-3, help="peak Adam learning rate (cosine decay)")
     train.add_argument("--seed", type=int, default=0, help="random seed; same seed, same file")
     train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
                        help="random shifts, rotations, scaling and stroke changes (default: on)")
-    train.add_argument("--validation", type=_non_negative_int, default=10_000, metavar="N",
+    train.add_argument("--augment-strength", type=float, default=1.0, metavar="S",
+                       help="multiply every augmentation magnitude by S (default: 1.0)")
+    train.add_argument("--augment-probability", type=float, default=0.75, metavar="P",
+                       help="fraction of images distorted in each epoch (default: 0.75)")
+    train.add_argument("--validation", type=int, default=10_000, metavar="N",
                        help="hold out the last N training images for validation (default: 10000)")
     train.add_argument("--limit", type=int, default=None, metavar="N",
                        help="train on the first N training images only (for quick checks)")
@@ -69,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a picture of a digit (PNG, ...; dark ink on light or light on dark), "
                              "a .npy array, or mnist:N for test digit N")
     render.add_argument("--out", required=True, metavar="FILE", help="PNG or SVG to write")
-    render.add_argument("--weights", metavar="FILE", default=None, help="weight file (default: shipped)")
+    render.add_argument("--weights", metavar="FILE", default=argparse.SUPPRESS,
+                        help="weight file (default: shipped; `digitviz --weights FILE render` works too)")
     render.add_argument("--size", default="1600x900", metavar="WxH", help="image size (default 1600x900)")
     render.add_argument("--view", choices=["weights", "signal"], default="signal",
                         help="line strength by |w| or by |w*a| (default: signal)")
@@ -86,7 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import render as command
     else:
         from .commands import window as command
-    return command.run(args)
+    try:
+        return command.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``digitviz train``: train a network on MNIST and save it, with a progress bar on stderr."""
+"""``digitviz train``: train a network on the MNIST files in a folder and save it as .npz."""
 
 from __future__ import annotations
 
@@ -7,126 +7,118 @@ import sys
 import time
 
 from ..core.augment import AugmentParams
-from ..core.mnist import DataError, bundled_test_set, load_mnist
-from ..core.network import Network
-from ..core.train import EpochReport, TrainConfig, accuracy, initial_network, split_validation, train
+from ..core.evaluate import evaluate
+from ..core.mnist import DataError, load_mnist
+from ..core.train import EpochReport, TrainConfig, split_validation, train
 from ..core.weightfile import save_weights
 
 
-def command_text(args) -> str:
-    """The full command that reproduces this run, every option spelled out."""
-    parts = ["digitviz", "train", "--data", str(args.data), "--hidden", *map(str, args.hidden),
-             "--activation", args.activation, "--output-activation", args.output_activation,
-             "--epochs", str(args.epochs), "--batch-size", str(args.batch_size), "--lr", repr(args.lr),
-             "--seed", str(args.seed), "--augment" if args.augment else "--no-augment",
-             "--validation", str(args.validation)]
-    if args.limit is not None:
-        parts += ["--limit", str(args.limit)]
-    if args.name:
-        parts += ["--name", args.name]
-    if args.description:
-        parts += ["--description", args.description]
-    parts += ["--out", str(args.out)]
-    return shlex.join(parts)
+class ProgressBar:
+    """A one-line progress bar on stderr; plain lines when stderr is not a terminal."""
 
+    def __init__(self, stream=sys.stderr, width: int = 30):
+        self.stream = stream
+        self.width = width
+        self.tty = stream.isatty()
+        self._last = -1
 
-class Progress:
-    """A plain-text progress bar on stderr: redrawn in place on a terminal, one line per epoch otherwise."""
-
-    def __init__(self, epochs: int, stream=None, quiet: bool = False):
-        stream = sys.stderr if stream is None else stream
-        self.epochs, self.stream, self.quiet = epochs, stream, quiet
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.start = time.perf_counter()
-
-    def batch(self, epoch: int, done: int, total: int, loss: float) -> None:
-        if self.quiet or not self.tty or (done % 50 and done != total):
+    def batch(self, epoch: int, epochs: int, done: int, total: int, loss: float) -> None:
+        if not self.tty:
             return
-        filled = int(30 * done / total)
-        bar = "#" * filled + "." * (30 - filled)
-        self.stream.write(f"\repoch {epoch:>3}/{self.epochs} [{bar}] {100 * done // total:3d}%  loss {loss:.4f}")
+        filled = self.width * done // total
+        percent = 100 * done // total
+        if percent == self._last and done != total:
+            return
+        self._last = percent
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\repoch {epoch}/{epochs} [{bar}] {percent:3d}% loss {loss:.4f}")
         self.stream.flush()
 
-    def epoch(self, report: EpochReport) -> None:
-        if self.quiet:
-            return
-        val = "-" if report.validation_accuracy is None else f"{100 * report.validation_accuracy:.2f}%"
-        line = (f"epoch {report.epoch:>3}/{self.epochs}  loss {report.loss:.4f}  validation {val}  "
-                f"lr {report.lr:.2e}  {time.perf_counter() - self.start:.1f} s")
-        self.stream.write(("\r" + line.ljust(79) if self.tty else line) + "\n")
+    def epoch(self, report: EpochReport, epochs: int, seconds: float) -> None:
+        val = "" if report.validation_accuracy is None else f", validation {100 * report.validation_accuracy:.2f}%"
+        prefix = "\r" if self.tty else ""
+        self.stream.write(
+            f"{prefix}epoch {report.epoch}/{epochs}: loss {report.loss:.4f}{val}, lr {report.lr:.2e}, "
+            f"{seconds:.1f} s" + " " * 20 + "\n"
+        )
         self.stream.flush()
 
 
 def run(args) -> int:
-    def fail(message: str) -> int:
-        print(f"digitviz train: error: {message}", file=sys.stderr)
-        return 2
-
     try:
         data = load_mnist(args.data, "train")
+        test = load_mnist(args.data, "test")
     except DataError as exc:
-        return fail(str(exc))
+        print(f"digitviz train: {exc}", file=sys.stderr)
+        return 2
     if args.limit is not None:
-        if args.limit < 1:
-            return fail(f"--limit must be at least 1, got {args.limit}")
         data = data.subset(slice(0, args.limit))
     try:
-        training, validation = split_validation(data, args.validation)
+        training, validation = split_validation(data, min(args.validation, len(data) - 1))
     except ValueError as exc:
-        return fail(f"--validation: {exc}")
-    try:
-        test = load_mnist(args.data, "test")
-        test_source = "the MNIST test set in --data"
-    except DataError:
-        test = bundled_test_set()
-        test_source = "the bundled MNIST test set"
-
+        print(f"digitviz train: {exc}", file=sys.stderr)
+        return 2
     config = TrainConfig(
-        hidden=tuple(args.hidden), activation=args.activation, output_activation=args.output_activation,
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-        augment=AugmentParams() if args.augment else None,
+        hidden=tuple(args.hidden),
+        activation=args.activation,
+        output_activation=args.output_activation,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        augment=AugmentParams().scaled(args.augment_strength, args.augment_probability) if args.augment else None,
     )
-    progress = Progress(args.epochs, quiet=args.quiet)
-    if args.epochs == 0:
-        network, history = initial_network(config), []
-    else:
-        network, history = train(config, training, validation, progress.batch, progress.epoch)
+    bar = None if args.quiet else ProgressBar()
+    started = [time.perf_counter()]
 
-    val_acc = history[-1].validation_accuracy if history else (
-        accuracy(network, validation) if len(validation) else None)
-    test_acc = accuracy(network, test)
-    network = Network(network.weights, network.biases, network.hidden_activation,
-                      network.output_activation, _metadata(args, config, history, val_acc, test_acc,
-                                                           len(training), len(validation), test_source))
+    def on_epoch(report: EpochReport) -> None:
+        now = time.perf_counter()
+        if bar:
+            bar.epoch(report, config.epochs, now - started[0])
+        started[0] = now
+
+    on_batch = (lambda e, d, t, loss: bar.batch(e, config.epochs, d, t, loss)) if bar else None
+    network, history = train(config, training, validation, on_batch=on_batch, on_epoch=on_epoch)
+
+    shape = "-".join(str(n) for n in network.sizes)
+    result = evaluate(network, test)
+    network.metadata = {
+        "name": args.name or f"{shape} {config.activation}" + (" (untrained)" if config.epochs == 0 else ""),
+        "description": args.description,
+        "command": "digitviz train " + " ".join(shlex.quote(a) for a in _argv_for_record(args)),
+        "training": {
+            **config.as_dict(),
+            "training_images": len(training),
+            "validation_images": len(validation),
+            "optimizer": "Adam, cosine learning-rate decay",
+            "cost": "cross-entropy",
+        },
+        "validation_accuracy": history[-1].validation_accuracy if history else None,
+        "test_accuracy": result.accuracy,
+    }
     try:
         save_weights(network, args.out)
     except OSError as exc:
-        return fail(f"{args.out}: cannot write ({exc.strerror or exc})")
-    if not args.quiet:
-        print(f"saved {args.out}: {network.shape_text}, validation "
-              f"{'-' if val_acc is None else f'{100 * val_acc:.2f}%'}, test {100 * test_acc:.2f}%",
-              file=sys.stderr)
+        print(f"digitviz train: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"{shape}: test accuracy {100 * result.accuracy:.2f}% "
+          f"({result.n_correct:,} / {len(test):,}); saved {args.out}")
     return 0
 
 
-def _metadata(args, config, history, val_acc, test_acc, n_train, n_val, test_source) -> dict:
-    return {
-        "name": args.name or f"{'-'.join(map(str, [784, *args.hidden, 10]))} {args.activation}",
-        "description": args.description,
-        "command": command_text(args),
-        "training": {
-            **config.as_dict(),
-            "optimizer": "Adam (beta1 0.9, beta2 0.999), cosine learning-rate decay",
-            "loss": "cross-entropy",
-            "training_images": n_train,
-            "validation_images": n_val,
-        },
-        "history": [
-            {"epoch": r.epoch, "loss": round(r.loss, 6),
-             "validation_accuracy": None if r.validation_accuracy is None else round(r.validation_accuracy, 6)}
-            for r in history
-        ],
-        "validation_accuracy": None if val_acc is None else round(val_acc, 6),
-        "test_accuracy": round(test_acc, 6),
-        "test_set": test_source + " (measured after training; never used to choose anything)",
-    }
+def _argv_for_record(args) -> list[str]:
+    """The command line that reproduces this run, with the data folder as given."""
+    argv = ["--data", str(args.data), "--hidden", *map(str, args.hidden),
+            "--activation", args.activation, "--output-activation", args.output_activation,
+            "--epochs", str(args.epochs), "--batch-size", str(args.batch_size), "--lr", str(args.lr),
+            "--seed", str(args.seed)]
+    argv += (["--augment", "--augment-strength", str(args.augment_strength),
+              "--augment-probability", str(args.augment_probability)] if args.augment else ["--no-augment"])
+    argv += ["--validation", str(args.validation)]
+    if args.limit is not None:
+        argv += ["--limit", str(args.limit)]
+    if args.name:
+        argv += ["--name", args.name]
+    if args.description:
+        argv += ["--description", args.description]
+    return argv + ["--out", str(args.out)]

@@ -72,19 +72,14 @@ def load_weights(path) -> Network:
         head = data.lstrip()[:1]
         if head in (b"{", b"["):
             return _read_nielsen_json(path, data)
-        if head == b"(" or data[:1] == b"\x80":
-            return _read_pickle(path, data)
+        # Last resort: the restricted unpickler, which runs nothing, decides whether it is a pickle.
+        return _read_pickle(path, data)
     except WeightFileError:
         raise
     except (MemoryError, RecursionError) as exc:
         raise WeightFileError(path, f"too large or too deeply nested to read ({type(exc).__name__})")
     except Exception as exc:  # a reader's unforeseen failure is still a bad file, not a crash
         raise WeightFileError(path, f"could not be read ({type(exc).__name__}: {exc})") from exc
-    raise WeightFileError(
-        path,
-        "not a recognised weight file (expected .npz, Nielsen JSON, a 3Blue1Brown pickle "
-        "or .safetensors)",
-    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -210,14 +205,28 @@ def _json_array(path: Path, value, what: str) -> np.ndarray:
     return array
 
 
+def _latin1_bytes(text: str, encoding: str = "latin1") -> bytes:
+    """What Python 3 pickles of arrays use to carry raw bytes; only the latin-1 codec is admitted."""
+    if not isinstance(text, str) or encoding.lower().replace("-", "") != "latin1":
+        raise pickle.UnpicklingError("only latin-1 text may be turned into bytes")
+    return text.encode("latin1")
+
+
+def _numpy_core():
+    return getattr(np, "_core", None) or np.core
+
+
 class _NumpyOnlyUnpickler(pickle.Unpickler):
     """Admits exactly the globals that NumPy's array pickles need; anything else is refused."""
 
     ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
+        ("numpy.core.multiarray", "_reconstruct"): lambda: _numpy_core().multiarray._reconstruct,
+        ("numpy._core.multiarray", "_reconstruct"): lambda: _numpy_core().multiarray._reconstruct,
+        ("numpy.core.numeric", "_frombuffer"): lambda: _numpy_core().numeric._frombuffer,
+        ("numpy._core.numeric", "_frombuffer"): lambda: _numpy_core().numeric._frombuffer,
+        ("numpy", "ndarray"): lambda: np.ndarray,
+        ("numpy", "dtype"): lambda: np.dtype,
+        ("_codecs", "encode"): lambda: _latin1_bytes,
     }
 
     def __init__(self, file, path: Path):
@@ -225,14 +234,14 @@ class _NumpyOnlyUnpickler(pickle.Unpickler):
         self._path = path
 
     def find_class(self, module: str, name: str):
-        if (module, name) not in self.ALLOWED:
+        make = self.ALLOWED.get((module, name))
+        if make is None:
             raise WeightFileError(
-                self._path, f"the pickle asks for {module}.{name}, which is refused (only NumPy arrays are allowed)"
+                self._path,
+                f"the pickle asks for {module}.{name}, which is refused: only NumPy arrays are allowed "
+                "(nothing in the file was run)",
             )
-        if name == "_reconstruct":
-            core = getattr(np, "_core", None) or np.core
-            return core.multiarray._reconstruct
-        return getattr(np, name)
+        return make()
 
     def persistent_load(self, pid):
         raise WeightFileError(self._path, "the pickle uses persistent ids, which are refused")
@@ -244,7 +253,15 @@ def _read_pickle(path: Path, data: bytes) -> Network:
     except WeightFileError:
         raise
     except Exception as exc:
-        raise WeightFileError(path, f"not a readable pickle of NumPy arrays ({type(exc).__name__}: {exc})") from None
+        if data[:1] in (b"(", b"\x80", b"c", b"]", b"}"):
+            raise WeightFileError(
+                path, f"not a readable pickle of NumPy arrays ({type(exc).__name__}: {exc})"
+            ) from None
+        raise WeightFileError(
+            path,
+            "not a recognised weight file (expected .npz, Nielsen JSON, a 3Blue1Brown pickle "
+            "or .safetensors)",
+        ) from None
     if not (isinstance(obj, (tuple, list)) and len(obj) == 2):
         raise WeightFileError(path, "the pickle does not hold a (weights, biases) pair")
     weights, biases = obj

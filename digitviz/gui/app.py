@@ -1,0 +1,35 @@
+"""Creating the QApplication and running the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+ORGANIZATION = "digitviz"
+APPLICATION = "digitviz"
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, created (with names used by QSettings) if there is none."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    return app
+
+
+def run(weights: str | None = None) -> int:
+    """Open the main window (optionally with a weight file) and run until it is closed."""
+    app = ensure_app()
+    from .main_window import MainWindow
+
+    window = MainWindow(weights=weights)
+    window.show()
+    return app.exec()

@@ -1,0 +1,34 @@
+import numpy as np
+
+from digitviz.core.mnist import bundled_test_set
+from digitviz.gui import MainWindow
+
+
+def test_show_input_gives_the_networks_prediction(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    digits = bundled_test_set()
+    x = digits.images[0]
+    with qtbot.waitSignal(window.predictionChanged) as blocker:
+        window.show_input(x.reshape(28, 28))
+    digit, outputs = window.prediction
+    expected = window.network.forward(x)[-1]
+    assert digit == int(np.argmax(expected))
+    np.testing.assert_allclose(outputs, expected)
+    assert blocker.args[0][0] == digit
+
+
+def test_empty_input_gives_none(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_input(np.zeros((28, 28)))
+    assert window.prediction is None
+
+
+def test_bad_weights_argument_keeps_a_working_window(qtbot, tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a weight file")
+    window = MainWindow(weights=bad)
+    qtbot.addWidget(window)
+    assert "bad.npz" in window.last_error
+    assert window.network.sizes[0] == 784
