@@ -60,13 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--description", default="", help="description stored in the metadata")
     train.add_argument("--out", required=True, metavar="FILE", help="where to write the .npz")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.add_argument("--version", action="version", version=f"digitviz {__version__}")
 
     evaluate = sub.add_parser("evaluate", help="test accuracy, per-digit accuracy, confusion matrix")
     evaluate.add_argument("file", metavar="FILE", help="weight file")
     evaluate.add_argument("--data", metavar="DIR", default=None,
                           help="folder with the MNIST test files (default: the bundled test set)")
-    evaluate.add_argument("--version", action="version", version=f"digitviz {__version__}")
 
     render = sub.add_parser("render", help="render the network scene for an image, without a window")
     render.add_argument("--input", required=True, metavar="IMAGE",
