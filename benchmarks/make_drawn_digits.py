@@ -189,8 +189,11 @@ def draw_sample(label: int, template: tuple[str, float, list], rng: np.random.Ge
     box = np.vstack(dense_strokes)
     lo, hi = box.min(axis=0), box.max(axis=0)
     placed = []
+    # A plain 1 is a line: its box is as narrow as the noise, which must not be blown up to the
+    # digit's width (that made some 1s lean far to the left), so narrow boxes keep their scale.
+    span = np.maximum(hi - lo, 0.25)
     for curve in dense_strokes:
-        unit = (curve - lo) / np.maximum(hi - lo, 1e-6)
+        unit = (curve - lo) / span
         x = (unit[:, 0] - 0.5) * width + slant * (0.5 - unit[:, 1]) * height
         y = (unit[:, 1] - 0.5) * height
         xy = np.column_stack([x, y]) @ rot.T

@@ -163,6 +163,12 @@ class DrawingCanvas(QWidget):
         if not self.is_drawing():
             event.ignore()
             return
+        if not event.buttons() & self._stroke_button:
+            # The release went elsewhere (a grab was lost, a window popped up): end the stroke
+            # here rather than keep drawing with the button up.
+            self._finish_stroke()
+            event.accept()
+            return
         point = self._to_image_point(event.position())
         if point != self._points[-1]:
             self._points.append(point)
@@ -178,6 +184,11 @@ class DrawingCanvas(QWidget):
         if point != self._points[-1]:
             self._points.append(point)
             self._render_stroke()
+        self._finish_stroke()
+        event.accept()
+
+    def _finish_stroke(self) -> None:
+        """Close the current stroke: one undo step if it changed anything; ``imageChanged``."""
         before = self._before
         self._before = None
         self._points = []
@@ -186,11 +197,13 @@ class DrawingCanvas(QWidget):
             del self._undo[:-UNDO_LIMIT]
             self._redo.clear()
             self._announce_history()
-        event.accept()
         self.imageChanged.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
+            self.is_drawing() or not self.is_empty()
+        ):
+            # On an empty canvas the key goes on to the window (Esc also clears a selection).
             self.clear()
             event.accept()
             return
