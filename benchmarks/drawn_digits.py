@@ -32,15 +32,8 @@ from digitviz.core import load_weights
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.preprocess import to_mnist
 from digitviz.gui.canvas import DrawingCanvas
+from digitviz.gui.drawing_panel import scaled_down as naive
 from drawn import draw_digit, load_drawn_digits
-
-
-def naive(image: np.ndarray) -> np.ndarray:
-    """(28, 28): the canvas image averaged over equal blocks, no cropping or centring."""
-    n = image.shape[0]
-    edges = np.linspace(0, n, 29).round().astype(int)
-    rows = np.add.reduceat(image, edges[:-1], axis=0) / np.diff(edges)[:, None]
-    return np.add.reduceat(rows, edges[:-1], axis=1) / np.diff(edges)[None, :]
 
 
 def replay(digits, pen_width: float | None) -> tuple[list[np.ndarray], float]:
