@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed; same seed, same file")
     train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
                        help="random shifts, rotations, scaling and stroke changes (default: on)")
+    train.add_argument("--augment-strength", type=float, default=1.0, metavar="S",
+                       help="multiply every augmentation magnitude by S (default: 1.0)")
+    train.add_argument("--augment-probability", type=float, default=0.75, metavar="P",
+                       help="fraction of images distorted in each epoch (default: 0.75)")
     train.add_argument("--validation", type=int, default=10_000, metavar="N",
                        help="hold out the last N training images for validation (default: 10000)")
     train.add_argument("--limit", type=int, default=None, metavar="N",

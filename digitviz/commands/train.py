@@ -66,7 +66,7 @@ def run(args) -> int:
         batch_size=args.batch_size,
         lr=args.lr,
         seed=args.seed,
-        augment=AugmentParams() if args.augment else None,
+        augment=AugmentParams().scaled(args.augment_strength, args.augment_probability) if args.augment else None,
     )
     bar = None if args.quiet else ProgressBar()
     started = [time.perf_counter()]
@@ -111,8 +111,10 @@ def _argv_for_record(args) -> list[str]:
     argv = ["--data", str(args.data), "--hidden", *map(str, args.hidden),
             "--activation", args.activation, "--output-activation", args.output_activation,
             "--epochs", str(args.epochs), "--batch-size", str(args.batch_size), "--lr", str(args.lr),
-            "--seed", str(args.seed), "--augment" if args.augment else "--no-augment",
-            "--validation", str(args.validation)]
+            "--seed", str(args.seed)]
+    argv += (["--augment", "--augment-strength", str(args.augment_strength),
+              "--augment-probability", str(args.augment_probability)] if args.augment else ["--no-augment"])
+    argv += ["--validation", str(args.validation)]
     if args.limit is not None:
         argv += ["--limit", str(args.limit)]
     if args.name:

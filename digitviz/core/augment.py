@@ -45,6 +45,19 @@ class AugmentParams:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def scaled(self, strength: float, probability: float | None = None) -> AugmentParams:
+        """These magnitudes times ``strength`` (stroke capped at 1), with another probability."""
+        return AugmentParams(
+            shift=self.shift * strength,
+            rotation=self.rotation * strength,
+            scale=self.scale * strength,
+            aspect=self.aspect * strength,
+            shear=self.shear * strength,
+            stroke=min(1.0, self.stroke * strength),
+            elastic=self.elastic * strength,
+            probability=self.probability if probability is None else probability,
+        )
+
 
 NO_AUGMENTATION = AugmentParams(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 

@@ -11,15 +11,19 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from .. import __version__
 from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
 from .compare import ComparePanel, Comparison
+from .evaluation_view import EvaluationView
+from .evaluator import Evaluator
 from .network_info import NetworkInfoPanel
+from .neuron_edit import NeuronEditor
 from .state import AppState
+from .test_digits import TestDigitsBrowser
 from .weights_menu import WeightsMenu
 
 HELP_TEXT = """<h3>How to read this</h3>
@@ -66,6 +70,7 @@ class MainWindow(QMainWindow):
         self._make_prediction_panel()
         self._make_weight_tools(weights if problem is None and not isinstance(weights, Network) else None)
         self._make_inspector()
+        self._make_test_digits()
 
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
@@ -167,6 +172,40 @@ class MainWindow(QMainWindow):
             "Compare", self.compare_panel, Qt.DockWidgetArea.RightDockWidgetArea, "compare_dock"
         )
         self.compare_dock.hide()
+
+    def _make_test_digits(self) -> None:
+        """Test-digit browser, evaluation view and neuron editor (docks), and the Test menu."""
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.evaluator = Evaluator(self.state, self)
+        self.test_digits = TestDigitsBrowser(self, self.evaluator)
+        # Beside the drawing canvas: both feed the network an input.
+        self.test_digits_dock = self.add_dock("Test digits", self.test_digits, Qt.DockWidgetArea.LeftDockWidgetArea,
+                                              "testDigitsDock")
+        self.evaluation_view = EvaluationView(self.evaluator)
+        self.evaluation_dock = self.add_dock("Evaluation", self.evaluation_view, right, "evaluationDock")
+        self.neuron_editor = NeuronEditor(self, self.evaluator, self.selection)
+        self.neuron_edit_dock = self.add_dock("Edit neuron", self.neuron_editor, right, "neuronEditDock")
+        # Tabs behind the inspector: the right column is already tall; Test > Evaluation raises it.
+        self.tabifyDockWidget(self.inspector_dock, self.evaluation_dock)
+        self.tabifyDockWidget(self.evaluation_dock, self.neuron_edit_dock)
+        self.inspector_dock.raise_()
+        self.evaluation_view.cellActivated.connect(self.test_digits.browse_confusion)
+        self.evaluation_view.mistakeActivated.connect(self.test_digits.show_mistake)
+        self.test_menu = QMenu("&Test", self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.test_menu)
+        self.test_digits.fill_menu(self.test_menu)
+        self.test_menu.addSeparator()
+        for text, dock in (("&Evaluation", self.evaluation_dock), ("Edit a &neuron", self.neuron_edit_dock)):
+            self.test_menu.addAction(text, lambda dock=dock: (dock.show(), dock.raise_()))
+        self.neuron_editor.fill_menu(self.edit_menu)
+
+    def edit_neuron(self, layer: int, index: int, **edit) -> Network:
+        """Edit a neuron live: ``off=True``, ``bias_shift=...`` or ``weight_scale=...``; returns the new network."""
+        return self.neuron_editor.apply_edit(layer, index, **edit)
+
+    def undo_edit(self) -> Network | None:
+        """Undo the last neuron edit; returns the network restored (None if there was none)."""
+        return self.neuron_editor.undo()
 
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""

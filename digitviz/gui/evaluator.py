@@ -1,0 +1,169 @@
+"""Evaluating networks on the bundled MNIST test set in the background, with a cache.
+
+:class:`Evaluator` runs :func:`digitviz.core.evaluate.evaluate` (the same function as
+``digitviz evaluate``) on the thread pool for the state's network and caches the results by a
+hash of the network's arrays, so an edited network never reuses a stale result and undoing an
+edit finds its old result at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..core.evaluate import Evaluation, evaluate
+from ..core.mnist import Digits, bundled_test_set
+from ..core.network import Network
+from .background import BackgroundTask
+from .state import AppState
+
+CACHE_SIZE = 32
+
+_test_set: Digits | None = None
+_test_set_lock = threading.Lock()
+
+
+def bundled_digits() -> Digits:
+    """The bundled MNIST test set, read once per process (any thread may ask first)."""
+    global _test_set
+    with _test_set_lock:
+        if _test_set is None:
+            _test_set = bundled_test_set()
+        return _test_set
+
+
+def network_fingerprint(network: Network) -> str:
+    """A hash of everything that decides a network's outputs (arrays and activations)."""
+    h = hashlib.sha1()
+    h.update(f"{network.hidden_activation}/{network.output_activation}/{network.sizes}".encode())
+    for w, b in zip(network.weights, network.biases):
+        h.update(np.ascontiguousarray(w).tobytes())
+        h.update(np.ascontiguousarray(b).tobytes())
+    return h.hexdigest()
+
+
+def _evaluate_job(network: Network, fingerprint: str, *, progress, cancelled):
+    if cancelled():  # superseded while it waited in the pool: cost nothing
+        return None
+    result = evaluate(network, bundled_digits())
+    # Someone edited the arrays in place while we ran: the result belongs to no network.
+    return result if network_fingerprint(network) == fingerprint else None
+
+
+class Evaluator(QObject):
+    """Background, cached evaluation of networks on the bundled test set.
+
+    Signals
+    -------
+    evaluated(str fingerprint, object Evaluation) : a result is ready (also for older networks).
+    currentChanged(object) : the state's network got its Evaluation, or None while it is pending.
+    failed(str) : evaluation raised; the message says why.
+    """
+
+    evaluated = Signal(str, object)
+    currentChanged = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, state: AppState, parent: QObject | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._cache: dict[str, Evaluation] = {}
+        self._tasks: dict[str, BackgroundTask] = {}
+        self._kept: set[str] = set()
+        self._current_key = ""
+        state.networkChanged.connect(self._on_state_network_changed)
+        state.activationsChanged.connect(self._on_state_activations_changed)
+        self._on_state_network_changed()
+
+    @property
+    def state(self) -> AppState:
+        return self._state
+
+    @property
+    def digits(self) -> Digits:
+        return bundled_digits()
+
+    @property
+    def current(self) -> Evaluation | None:
+        """The evaluation of the state's network, or None while it is being computed."""
+        return self._cache.get(self._current_key)
+
+    @property
+    def busy(self) -> bool:
+        return self._current_key in self._tasks
+
+    def evaluation_for(self, network: Network) -> Evaluation | None:
+        """The cached evaluation of ``network``, or None if it has not been computed."""
+        return self._cache.get(network_fingerprint(network))
+
+    def request(self, network: Network, keep: bool = False) -> str:
+        """Start evaluating ``network`` unless it is cached or running; returns its fingerprint.
+
+        ``keep``: finish even after the state moves to another network (for "before" figures).
+        """
+        key = network_fingerprint(network)
+        if keep:
+            self._kept.add(key)
+        if key in self._cache or key in self._tasks:
+            return key
+        task = BackgroundTask(_evaluate_job, network, key)
+        # Bound slots (not lambdas): if this evaluator is deleted first, Qt drops the connections.
+        task.finished.connect(self._on_task_finished)
+        task.failed.connect(self._on_task_failed)
+        self._tasks[key] = task
+        task.start()
+        return key
+
+    # -- state --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_state_network_changed(self) -> None:
+        key = network_fingerprint(self._state.network)
+        if key == self._current_key:
+            return
+        self._current_key = key
+        for other, task in list(self._tasks.items()):
+            if other != key and other not in self._kept:
+                task.cancel()
+                del self._tasks[other]
+        self.request(self._state.network)
+        self.currentChanged.emit(self._cache.get(key))
+
+    @Slot(bool)
+    def _on_state_activations_changed(self, final: bool) -> None:
+        # AppState.refresh() after in-place edits announces no new network: notice by the hash.
+        if final:
+            self._on_state_network_changed()
+
+    # -- tasks --------------------------------------------------------------------------------
+
+    def _forget_sender(self) -> str | None:
+        """The fingerprint of the task that sent the signal, which is done and forgotten."""
+        sender = self.sender()
+        for key, task in self._tasks.items():
+            if task is sender:
+                del self._tasks[key]
+                self._kept.discard(key)
+                return key
+        return None  # a cancelled task: its result belongs to nobody
+
+    @Slot(object)
+    def _on_task_finished(self, result) -> None:
+        key = self._forget_sender()
+        if key is None or result is None:
+            return
+        self._cache[key] = result
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self.evaluated.emit(key, result)
+        if key == self._current_key:
+            self.currentChanged.emit(result)
+
+    @Slot(str)
+    def _on_task_failed(self, message: str) -> None:
+        if self._forget_sender() is None:
+            return
+        self.failed.emit(message)
