@@ -95,9 +95,9 @@ class DrawingPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addLayout(row1)
-        layout.addWidget(self.canvas, 3)
+        layout.addWidget(self.canvas, 1)
         layout.addLayout(row2)
-        layout.addWidget(self.input_view, 2)
+        layout.addWidget(self.input_view)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

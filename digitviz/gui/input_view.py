@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.preprocess import CENTRE, MnistSteps, centre_of_mass
 
@@ -35,7 +35,7 @@ class PixelView(QWidget):
     ``mark`` a cross at a (row, column) point.
     """
 
-    def __init__(self, minimum: int = 56, parent: QWidget | None = None):
+    def __init__(self, minimum: int = 48, parent: QWidget | None = None):
         super().__init__(parent)
         self._image: QImage | None = None
         self._shape = (0, 0)
@@ -156,16 +156,26 @@ class InputView(QWidget):
         grid.addWidget(self.fed_note, 2, 0, 1, 4)
         self.steps.setVisible(False)
 
-        title = QLabel("What the network sees (28x28)")
+        # 4 screen pixels per input pixel (device-independent): big enough to read, small enough
+        # to leave the canvas its room.
+        self.input_view.setFixedSize(4 * 28 + 2, 4 * 28 + 2)
+        title = QLabel("What the network sees: 28x28 pixels, 0 (black) to 1 (white)")
+        title.setWordWrap(True)
+        side = QVBoxLayout()
+        side.setSpacing(4)
+        side.addWidget(title)
+        side.addWidget(self.steps_box)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.input_view, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(side, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        top = QGridLayout()
-        top.addWidget(title, 0, 0)
-        top.addWidget(self.steps_box, 0, 1, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(top)
-        layout.addWidget(self.input_view, 1)
         layout.addWidget(self.steps)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._steps: MnistSteps | None = None
         self._naive: np.ndarray | None = None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .state import AppState
 
@@ -89,19 +89,25 @@ class PredictionPanel(QWidget):
         big.setPointSizeF(big.pointSizeF() * 3.6)
         big.setBold(True)
         self.digit_label.setFont(big)
-        self.digit_label.setMinimumWidth(QFontMetricsF(big).horizontalAdvance("8") * 1.6)
+        self.digit_label.setMinimumWidth(round(QFontMetricsF(big).horizontalAdvance("8") * 1.6))
         self.confidence_label = QLabel()
         self.confidence_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.confidence_label.setWordWrap(True)
         self.bars = OutputBars()
         self.bars.setToolTip("The ten output neurons' activations: the brightest is the answer")
 
-        layout = QVBoxLayout(self)
+        # The answer on the left, the ten bars beside it: short enough to stay on a 768-pixel screen.
+        answer = QVBoxLayout()
+        answer.setSpacing(2)
+        answer.addStretch(1)
+        answer.addWidget(self.digit_label)
+        answer.addWidget(self.confidence_label)
+        answer.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 6)
-        layout.setSpacing(2)
-        layout.addWidget(self.digit_label)
-        layout.addWidget(self.confidence_label)
-        layout.addWidget(self.bars, 1)
+        layout.setSpacing(8)
+        layout.addLayout(answer, 2)
+        layout.addWidget(self.bars, 3)
         state.activationsChanged.connect(self._on_state_activations_changed)
         self._on_state_activations_changed(True)
 
@@ -123,6 +129,6 @@ class PredictionPanel(QWidget):
     def _confidence_text(self, digit: int, outputs: np.ndarray) -> str:
         runner = int(np.argsort(outputs)[-2]) if outputs.size > 1 else digit
         if self.state.network.output_activation == "softmax":
-            return f"{outputs[digit]:.0%} sure; next {runner} ({outputs[runner]:.0%})"
+            return f"{outputs[digit]:.0%} sure\nnext: {runner} ({outputs[runner]:.0%})"
         # Sigmoid outputs are ten separate yes/no answers, not probabilities that sum to 1.
-        return f"output {outputs[digit]:.2f}; next {runner} ({outputs[runner]:.2f})"
+        return f"output {outputs[digit]:.2f}\nnext: {runner} ({outputs[runner]:.2f})"
