@@ -26,14 +26,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import numpy as np
+from drawn import draw_digit, load_drawn_digits
 from PySide6.QtWidgets import QApplication
 
 from digitviz.core import load_weights
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.preprocess import to_mnist
 from digitviz.gui.canvas import DrawingCanvas
-from digitviz.gui.drawing_panel import scaled_down as naive
-from drawn import draw_digit, load_drawn_digits
+from digitviz.gui.input_view import scaled_down as naive
 
 
 def replay(digits, pen_width: float | None) -> tuple[list[np.ndarray], float]:

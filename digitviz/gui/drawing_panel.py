@@ -10,7 +10,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..core.preprocess import mnist_steps
@@ -19,14 +26,6 @@ from .input_view import InputView
 from .state import AppState
 
 FRAME_MS = 16
-
-
-def scaled_down(image: np.ndarray, size: int = 28) -> np.ndarray:
-    """(size, size): ``image`` averaged over equal blocks, with no cropping or centring."""
-    edges = np.linspace(0, image.shape[0], size + 1).round().astype(int)
-    rows = np.add.reduceat(image, edges[:-1], axis=0) / np.diff(edges)[:, None]
-    edges_c = np.linspace(0, image.shape[1], size + 1).round().astype(int)
-    return np.add.reduceat(rows, edges_c[:-1], axis=1) / np.diff(edges_c)[None, :]
 
 
 class DrawingPanel(QWidget):
@@ -137,11 +136,11 @@ class DrawingPanel(QWidget):
         image = self.canvas.image()
         if self._fed is not None and image.tobytes() == self._fed[0]:
             exact = self._fed[1]
-            self.input_view.set_steps(None, scaled_down(image) if self.input_view.steps_shown else None)
+            self.input_view.set_steps(None, image)
             self.state.set_input(exact, final=final)
             return
         steps = mnist_steps(image)
-        self.input_view.set_steps(steps, scaled_down(image) if self.input_view.steps_shown else None)
+        self.input_view.set_steps(steps, image)
         self.state.set_input(steps.result, final=final)
 
     @Slot()
