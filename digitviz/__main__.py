@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -88,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import render as command
     else:
         from .commands import window as command
-    return command.run(args)
+    try:
+        return command.run(args)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

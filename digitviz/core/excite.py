@@ -10,6 +10,7 @@ cost keeps pixels that barely matter dark.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -41,7 +42,7 @@ def excite(
     *,
     steps: int = 200,
     step_size: float = 0.05,
-    smoothness: float = 0.25,
+    smoothness: float = 0.6,
     ink_cost: float = 0.3,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
@@ -58,7 +59,7 @@ def excite(
     Returns (n_in,) float64 in [0, 1]; (784,) reshapes to the 28x28 picture.
     """
     n_in = network.sizes[0]
-    side = int(round(np.sqrt(n_in)))
+    side = math.isqrt(n_in)
     square = side * side == n_in
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1e-3, n_in)

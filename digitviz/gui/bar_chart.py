@@ -13,12 +13,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
-from .weight_image import NEGATIVE, POSITIVE
+from .colors import NEGATIVE, POSITIVE
 
-_PALE_POSITIVE = pg.mkBrush(147, 180, 250)
-_PALE_NEGATIVE = pg.mkBrush(252, 165, 165)
-_DARK_POSITIVE = pg.mkBrush(*POSITIVE)
-_DARK_NEGATIVE = pg.mkBrush(*NEGATIVE)
+
+def _toward_white(rgb, t: float) -> tuple[int, ...]:
+    return tuple(round(c + (255 - c) * t) for c in rgb)
+
+
+_PALE_POSITIVE = pg.mkBrush(*_toward_white(POSITIVE, 0.55))
+_PALE_NEGATIVE = pg.mkBrush(*_toward_white(NEGATIVE, 0.55))
+# Darkened a little: the narrow bars must stand out from the pale ones around them.
+_DARK_POSITIVE = pg.mkBrush(*(round(c * 0.6) for c in POSITIVE))
+_DARK_NEGATIVE = pg.mkBrush(*(round(c * 0.7) for c in NEGATIVE))
 _NO_PEN = pg.mkPen(None)
 
 
@@ -30,13 +36,15 @@ class _BarViewBox(pg.ViewBox):
 
     def __init__(self):
         super().__init__(enableMouse=False, enableMenu=False)
+        # A focused ViewBox swallows every key; the arrows must reach the selection instead.
+        self.setFlag(self.GraphicsItemFlag.ItemIsFocusable, False)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clickedAt.emit(self.mapSceneToView(ev.scenePos()).x())
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def hoverEvent(self, ev) -> None:
         if ev.isExit():
             self.hoveredAt.emit(float("nan"))
             return
@@ -61,8 +69,7 @@ class WeightBars(pg.PlotItem):
         super().__init__(viewBox=self._box, title=title)
         self.hideButtons()
         self.setMenuEnabled(False)
-        self.setMinimumHeight(130)
-        self.showGrid(y=True, alpha=0.25)
+        self.setMinimumHeight(90)
         self.getAxis("left").setWidth(42)
         self._weights = pg.BarGraphItem(x=[], height=[], width=0.8, pen=_NO_PEN, brush=_PALE_POSITIVE)
         self._flow = pg.BarGraphItem(x=[], height=[], width=0.36, pen=_NO_PEN, brush=_DARK_POSITIVE)
@@ -121,7 +128,7 @@ class WeightBars(pg.PlotItem):
     def _index_at(self, x: float) -> int:
         if not np.isfinite(x):
             return -1
-        i = int(round(x))
+        i = round(x)
         return i if 0 <= i < self._n and abs(x - i) <= 0.5 else -1
 
     def _on_box_clicked(self, x: float) -> None:

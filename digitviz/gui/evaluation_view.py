@@ -205,8 +205,13 @@ class EvaluationView(QWidget):
                 item.setToolTip(f"true {i}, answered {j}: {count} digit{'s' * (count != 1)}"
                                 + (" — click to browse them" if count else ""))
             acc = self.table.item(i, 10)
-            acc.setText(f"{100 * evaluation.per_class_accuracy[i]:.1f}")
-            acc.setToolTip(f"{100 * evaluation.per_class_accuracy[i]:.2f}% of the {int(rows[i])} {i}s are read right")
+            share = float(evaluation.per_class_accuracy[i])
+            if np.isnan(share):  # no digit of this class in the set
+                acc.setText("–")
+                acc.setToolTip(f"there are no {i}s in the test set")
+            else:
+                acc.setText(f"{100 * share:.1f}")
+                acc.setToolTip(f"{100 * share:.2f}% of the {int(rows[i])} {i}s are read right")
 
     def _fill_mistakes(self, evaluation: Evaluation) -> None:
         digits = self._evaluator.digits

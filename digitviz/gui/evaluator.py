@@ -91,10 +91,6 @@ class Evaluator(QObject):
         """The evaluation of the state's network, or None while it is being computed."""
         return self._cache.get(self._current_key)
 
-    @property
-    def busy(self) -> bool:
-        return self._current_key in self._tasks
-
     def evaluation_for(self, network: Network) -> Evaluation | None:
         """The cached evaluation of ``network``, or None if it has not been computed."""
         return self._cache.get(network_fingerprint(network))

@@ -31,6 +31,14 @@ PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to s
                "across layers. Esc or a click on empty space deselects.</p>")
 
 
+def _equal_columns(view) -> None:
+    """Two columns of the same width, whatever the length of their titles."""
+    layout = view.ci.layout
+    for col in (0, 1):
+        layout.setColumnMinimumWidth(col, 190)
+        layout.setColumnStretchFactor(col, 1)
+
+
 def network_fingerprint(network: Network) -> tuple:
     """Cheap identity of a network's parameters: changes when weights are edited in place."""
     return (id(network), network.hidden_activation, network.output_activation,
@@ -58,6 +66,7 @@ class InspectorPanel(QWidget):
         self._excite_key: tuple | None = None
         self._shown: tuple[int, int] | None = None
         self._hover_source: dict = {}
+        self._shown_bars: tuple | None = None  # what the bar chart was last built for
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -95,18 +104,19 @@ class InspectorPanel(QWidget):
     def _build_first_page(self) -> QWidget:
         view = graphics_widget()
         self.weights_view = DivergingImage("weights w")
-        self.contribution_view = DivergingImage("w &times; x: this drawing's part")
+        self.contribution_view = DivergingImage("w &times; x: this drawing")
         self.first_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
         view.addItem(self.weights_view, row=0, col=0)
         view.addItem(self.contribution_view, row=0, col=1)
         view.addItem(self.first_excite_view, row=1, col=0)
-        legend = view.addLabel("<span style='color:#1d4ed8'>blue</span>: this pixel, inked, pushes the "
-                               "neuron on<br><span style='color:#b91c1c'>red</span>: pushes it off"
-                               "<br>white: no say", row=1, col=1, size="8pt", justify="left")
-        legend.setMaximumHeight(60)
+        legend = view.addLabel("<b style='color:#2b8fb0'>blue</b>: ink here<br>turns it on<br>"
+                               "<b style='color:#e0453a'>red</b>: ink here<br>turns it off<br>"
+                               "white: no say", row=1, col=1, size="8pt", justify="left")
+        legend.setMaximumWidth(120)
+        _equal_columns(view)
         for image in (self.weights_view, self.contribution_view, self.first_excite_view):
             self._connect_pixels(image)
-        view.setMinimumSize(400, 340)
+        view.setMinimumSize(400, 250)
         return view
 
     def _build_later_page(self) -> QWidget:
@@ -117,13 +127,14 @@ class InspectorPanel(QWidget):
         view.addItem(self.incoming_bars, row=0, col=0, colspan=2)
         view.addItem(self.gradient_view, row=1, col=0)
         view.addItem(self.later_excite_view, row=1, col=1)
+        _equal_columns(view)
         view.ci.layout.setRowStretchFactor(0, 2)
         view.ci.layout.setRowStretchFactor(1, 3)
         self.incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)
         self.incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
         self._connect_pixels(self.gradient_view)
         self._connect_pixels(self.later_excite_view)
-        view.setMinimumSize(400, 380)
+        view.setMinimumSize(400, 270)
         return view
 
     def _build_input_page(self) -> QWidget:
@@ -132,7 +143,7 @@ class InspectorPanel(QWidget):
         view.addItem(self.outgoing_bars, row=0, col=0)
         self.outgoing_bars.barClicked.connect(self._on_outgoing_bars_clicked)
         self.outgoing_bars.barHovered.connect(self._on_outgoing_bars_hovered)
-        view.setMinimumHeight(220)
+        view.setMinimumHeight(180)
         return view
 
     def _connect_pixels(self, image: DivergingImage) -> None:
@@ -163,7 +174,7 @@ class InspectorPanel(QWidget):
         return {2: self.incoming_bars, 3: self.outgoing_bars}[page].heights() if page in (2, 3) else None
 
     def excite_image(self) -> np.ndarray | None:
-        """The "what excites it" image (28, 28) once computed for the selected neuron; else None."""
+        """The "what excites it" input of the selected neuron, (784,) in [0, 1], once computed; else None."""
         self._ensure_fresh()
         page = self._page_of(self._shown)
         key = self._excite_key_for(self._shown) if page in (1, 2) else None
@@ -196,7 +207,7 @@ class InspectorPanel(QWidget):
     def _on_state_activations_changed(self, final: bool) -> None:
         self._refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._ensure_fresh()
 
@@ -271,8 +282,6 @@ class InspectorPanel(QWidget):
             self.gradient_view.set_image(gradient.reshape(side, side))
         self._hover_source = {"w": w, "a": acts[layer - 1]}
 
-    _shown_bars: tuple | None = None
-
     def _show_pixel(self, net: Network, index: int, acts: list[np.ndarray], blank: bool) -> None:
         w = net.weights[0][:, index]
         if self._shown_bars != (id(net), 0, index, float(w.sum())):
@@ -297,31 +306,36 @@ class InspectorPanel(QWidget):
         if not side:
             return
         key = self._excite_key_for((layer, index))
-        image = self._excite_cache.get(key)
-        if image is not None:
-            view.set_title("what excites it")
-            view.set_image(image.reshape(side, side))
+        if key in self._excite_cache:
+            image = self._excite_cache[key]  # None: the search failed (said in the title)
+            view.set_title("what excites it" if image is not None else "what excites it: search failed")
+            view.set_image(image.reshape(side, side) if image is not None else np.zeros((side, side)))
             return
-        if self._excite_key == key and self._excite_task is not None and not self._excite_task.is_done:
-            return
+        if self._excite_key == key and self._excite_task is not None:
+            return  # still searching
         self._cancel_excite()
         view.set_title("what excites it: searching&hellip;")
         view.set_image(np.zeros((side, side)))
         self._excite_key = key
+        # A copy: the search runs on another thread while the model's arrays may be edited.
         task = BackgroundTask(excite, net.copy(), layer, index, parent=self)
-        task.finished.connect(lambda result, key=key: self._on_excite_finished(key, result))
+        task.finished.connect(lambda result, key=key: self._on_excite_done(key, result))
+        task.failed.connect(lambda message, key=key: self._on_excite_done(key, None))
         self._excite_task = task.start()
 
-    def _on_excite_finished(self, key: tuple, image: np.ndarray) -> None:
+    def _on_excite_done(self, key: tuple, image: np.ndarray | None) -> None:
         self._excite_cache[key] = image
         if self._excite_key == key:
+            self._excite_task.deleteLater()
             self._excite_task = None
+            self._excite_key = None
             if self._excite_key_for(self._shown) == key:
                 self._refresh()
 
     def _cancel_excite(self) -> None:
         if self._excite_task is not None:
-            self._excite_task.cancel()
+            self._excite_task.cancel()  # its late result is dropped; the worker sees cancelled()
+            self._excite_task.deleteLater()
             self._excite_task = None
         self._excite_key = None
 

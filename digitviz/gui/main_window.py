@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.canvas = None
         self._make_drawing_panel()
         self._make_prediction_panel()
-        self._make_weight_tools(weights if problem is None and not isinstance(weights, Network) else None)
+        self._make_weight_tools(weights, problem)
         self._make_inspector()
         self._make_test_digits()
 
@@ -168,8 +168,8 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self.add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea,
                                             "inspector")
         self.gallery_dock = self.add_dock("All weight images", self.weight_gallery,
-                                          Qt.DockWidgetArea.RightDockWidgetArea, "weight_gallery")
-        self.resizeDocks([self.inspector_dock, self.gallery_dock], [3, 2], Qt.Orientation.Vertical)
+                                          Qt.DockWidgetArea.BottomDockWidgetArea, "weight_gallery")
+        self.resizeDocks([self.gallery_dock], [130], Qt.Orientation.Vertical)  # a strip under the scene
         self.inspector.neuronRequested.connect(self.select_neuron)
         self.weight_gallery.neuronRequested.connect(self.select_neuron)
         self.scene.neuronClicked.connect(self.select_neuron)
@@ -212,13 +212,16 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def _make_weight_tools(self, opened_file) -> None:
+    def _make_weight_tools(self, weights, problem: str | None) -> None:
         """File menu entries for weight files, drag and drop, the network panel, the comparison."""
         self.weights_menu = WeightsMenu(self)
-        if opened_file is not None:
-            self.weights_menu.adopt(self.state.network, opened_file)
+        if problem is None and not isinstance(weights, Network):
+            # A --weights file joins the recent list; the default network just shows its file.
+            opened = default_weights_path() if weights is None else weights
+            self.weights_menu.adopt(self.state.network, opened, remember=weights is not None)
         self.comparison_model = Comparison(self.state, self)
         self.network_info = NetworkInfoPanel(self.state, lambda: self.weights_menu.current_path)
+        self.weights_menu.sourceChanged.connect(self.network_info.refresh_source)
         self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea, "network_info_dock")
         self.compare_panel = ComparePanel(self.state, self.comparison_model)
         self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)

@@ -190,8 +190,7 @@ class NetworkInfoPanel(QWidget):
         self.shape_label = QLabel()
         self.parameters_label = QLabel()
         self.activation_label = QLabel()
-        self.file_label = QLabel()
-        self.file_label.setWordWrap(True)
+        self.file_label = QLabel()  # the name; the whole path in its tooltip
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.accuracy = AccuracyJob()
 
@@ -220,9 +219,15 @@ class NetworkInfoPanel(QWidget):
         self.shape_label.setText(net.shape_text)
         self.parameters_label.setText(f"{net.n_parameters:,}")
         self.activation_label.setText(f"{net.hidden_activation} hidden, {net.output_activation} output")
-        path = self._source()
-        self.file_label.setText(str(path) if path is not None else "(not from a file)")
+        self.refresh_source()
         self.accuracy.start(net)
+
+    @Slot()
+    def refresh_source(self) -> None:
+        """Show the file the network came from again (after Save as, say)."""
+        path = self._source()
+        self.file_label.setText(path.name if path is not None else "(not from a file)")
+        self.file_label.setToolTip(str(path) if path is not None else "")
 
 
 def _escape(text: str) -> str:

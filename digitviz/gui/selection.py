@@ -137,10 +137,11 @@ class SelectionKeys(QObject):
         super().__init__(parent)
         self._selection = selection
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.KeyPress and event.modifiers() in (
-            Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            and event.key() in (*_ARROWS, Qt.Key.Key_Escape)
         ):
-            if event.key() in (*_ARROWS, Qt.Key.Key_Escape):
-                return self._selection.handle_key(Qt.Key(event.key()))
+            return self._selection.handle_key(Qt.Key(event.key()))
         return False

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.mnist import Digits
+from ..core.mnist import DataError, Digits
 from .evaluation_view import digit_pixmap
 from .evaluator import Evaluator
 
@@ -78,6 +78,12 @@ class TestDigitsBrowser(QWidget):
         self._indices: np.ndarray | None = None
         self._current: int | None = None
         self._pending_first = False  # show the first digit once the answers arrive
+        try:
+            self._digits = evaluator.digits
+            self._problem = None
+        except DataError as exc:  # no test set to browse: an empty one, and say why
+            self._digits = Digits(np.zeros((0, 784), dtype=np.float32), np.zeros(0, dtype=np.int64))
+            self._problem = str(exc)
         self._fed = None  # the array AppState holds for the digit we fed, to know it is still shown
 
         self.thumbnail = QLabel()
@@ -87,6 +93,7 @@ class TestDigitsBrowser(QWidget):
         self.verdict = QLabel("")
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
         self.position_label = QLabel("")
+        self.position_label.setWordWrap(True)
         info = QVBoxLayout()
         for label in (self.title, self.verdict, self.position_label):
             info.addWidget(label)
@@ -130,12 +137,14 @@ class TestDigitsBrowser(QWidget):
         evaluator.currentChanged.connect(self._on_evaluator_current_changed)
         window.state.activationsChanged.connect(self._on_state_activations_changed)
         self._update_indices()
+        self._update_labels()
 
     # -- public -------------------------------------------------------------------------------
 
     @property
     def digits(self) -> Digits:
-        return self._evaluator.digits
+        """The bundled MNIST test set (empty if it could not be read)."""
+        return self._digits
 
     @property
     def indices(self) -> np.ndarray | None:
@@ -278,7 +287,10 @@ class TestDigitsBrowser(QWidget):
 
     def _update_labels(self) -> None:
         idx = self._indices
-        if idx is None:
+        if self._problem is not None:
+            self.title.setText("No test digits to browse")
+            self.position_label.setText(self._problem)
+        elif idx is None:
             self.position_label.setText(f"{self._describe_filter()}: waiting for the network's answers…")
         elif not len(idx):
             self.position_label.setText(f"{self._describe_filter()}: no such digits")
@@ -321,8 +333,8 @@ class TestDigitsBrowser(QWidget):
         self.only_wrong_action.toggled.connect(self._on_only_wrong_action_toggled)
         self.class_actions = []
         for d in range(10):
-            a = action(f"Only {d}s", [f"Alt+{d}"], lambda _c=False, d=d: self.set_filter(true_class=d),
-                       f"Browse the test digits labelled {d}")
+            a = action(f"Only {d}s", [f"Alt+{d}"], lambda _c=False, d=d: self._jump_to_class(d),
+                       f"Browse the test digits labelled {d} (keeps 'only mistakes')")
             self.class_actions.append(a)
         self.all_action = action("&All digits", ["Alt+A"], lambda: self.set_filter(), "Browse every test digit")
 
@@ -337,6 +349,9 @@ class TestDigitsBrowser(QWidget):
         for a in self.class_actions:
             jump.addAction(a)
         menu.addAction(self.all_action)
+
+    def _jump_to_class(self, digit: int) -> None:
+        self.set_filter(true_class=digit, only_wrong=self._only_wrong)
 
     @Slot(bool)
     def _on_only_wrong_action_toggled(self, checked: bool) -> None:

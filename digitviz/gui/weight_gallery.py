@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -74,6 +74,7 @@ class WeightGallery(QWidget):
 
         self.view = graphics_widget()
         self.box = self.view.addViewBox(lockAspect=True, enableMouse=False, enableMenu=False, invertY=True)
+        self.box.setFlag(self.box.GraphicsItemFlag.ItemIsFocusable, False)  # keys go to the selection
         self.item = PixelImageItem()
         self.box.addItem(self.item)
         self.frame = pg.QtWidgets.QGraphicsRectItem()
@@ -84,7 +85,7 @@ class WeightGallery(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
-        self.setMinimumSize(200, 160)
+        self.setMinimumSize(200, 90)
 
         self.item.pixelClicked.connect(self._on_item_pixel_clicked)
         state.networkChanged.connect(self._on_state_network_changed)
@@ -181,7 +182,7 @@ class WeightGallery(QWidget):
         return max(range(1, n + 1), key=lambda c: min(box_w / (c * (side + GAP)),
                                                       box_h / (math.ceil(n / c) * (side + GAP + CAPTION))))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._side and self._best_columns(self._state.network.sizes[1], self._side) != self._columns:
             self._rebuild()

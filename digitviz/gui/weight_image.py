@@ -13,20 +13,27 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
-# Red for negative, white at zero, blue for positive (3Blue1Brown's weight colours).
-NEGATIVE = (185, 28, 28)
-POSITIVE = (29, 78, 216)
+from . import colors
+
+
+def _darker(rgb, f: float) -> tuple[int, ...]:
+    return tuple(round(c * f) for c in rgb)
+
+
+# Red for negative, white at zero, blue for positive: the scene's hues (colors.py), running on to
+# darker shades at the ends so that strong weights stand out on white as well as they do on black.
 DIVERGING = pg.ColorMap(
-    pos=np.array([0.0, 0.25, 0.5, 0.75, 1.0]),
-    color=np.array([NEGATIVE, (248, 113, 113), (255, 255, 255), (96, 165, 250), POSITIVE], dtype=np.ubyte),
+    pos=np.array([0.0, 0.2, 0.5, 0.8, 1.0]),
+    color=np.array([_darker(colors.NEGATIVE, 0.62), colors.NEGATIVE, colors.NEUTRAL, colors.POSITIVE,
+                    _darker(colors.POSITIVE, 0.5)], dtype=np.ubyte),
 )
-# Ink on paper, for images that are inputs (0 white, 1 black) rather than signed values.
-INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(255, 255, 255), (17, 24, 39)], dtype=np.ubyte))
 
 
 def diverging_lut(n: int = 256) -> np.ndarray:
-    """(n, 4) uint8 RGBA lookup table of the diverging colormap, index n // 2 ~ zero."""
+    """(n, 4) uint8 RGBA lookup table of :data:`DIVERGING`; index (n - 1) / 2 is white (zero)."""
     return DIVERGING.getLookupTable(nPts=n, alpha=True)
+# Ink on paper, for images that are inputs (0 white, 1 black) rather than signed values.
+INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(255, 255, 255), (17, 24, 39)], dtype=np.ubyte))
 
 
 def symmetric_limit(values: np.ndarray) -> float:
@@ -65,7 +72,7 @@ class PixelImageItem(pg.ImageItem):
         h, w = self.image.shape[:2]
         return (row, col) if 0 <= row < h and 0 <= col < w else None
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def hoverEvent(self, ev) -> None:
         if ev.isExit():
             self.pixelHovered.emit(-1, -1)
             return
@@ -73,7 +80,7 @@ class PixelImageItem(pg.ImageItem):
         pixel = self._pixel_at(ev.pos())
         self.pixelHovered.emit(*(pixel or (-1, -1)))
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         pixel = self._pixel_at(ev.pos())
@@ -93,7 +100,7 @@ class DivergingImage(pg.GraphicsLayout):
 
     BAR_GAP = 1.0     # data units between the picture and the bar
     BAR_WIDTH = 1.5
-    LABEL_ROOM = 8.0  # data units kept free right of the bar for its labels
+    LABEL_ROOM = 14.0 # data units kept free right of the bar for its labels
 
     def __init__(self, title: str = "", colormap: pg.ColorMap = DIVERGING, symmetric: bool = True):
         super().__init__()
@@ -103,7 +110,8 @@ class DivergingImage(pg.GraphicsLayout):
         self.title = self.addLabel(title, row=0, col=0, size="9pt")
         self.view = self.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False, enableMenu=False,
                                     invertY=True, defaultPadding=0.0)
-        self.view.setMinimumSize(120, 100)
+        self.view.setMinimumSize(80, 70)
+        self.view.setFlag(self.view.GraphicsItemFlag.ItemIsFocusable, False)  # keys go to the selection
         self.item = PixelImageItem()
         self.item.setColorMap(colormap)
         self.view.addItem(self.item)
@@ -176,5 +184,9 @@ def _short(v: float) -> str:
     if v == 0:
         return "0"
     a = abs(v)
-    text = f"{v:.2g}" if a < 0.01 else f"{v:.2f}".rstrip("0").rstrip(".")
+    if a < 0.01:
+        mantissa, exponent = f"{v:.1e}".split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    else:
+        text = f"{v:.2f}".rstrip("0").rstrip(".")
     return text.replace("-", "\u2212")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
@@ -140,7 +140,13 @@ class WeightsMenu(QObject):
 
     ``window`` must offer ``state``, ``file_menu``, ``report_error`` and ``statusBar()``;
     comparisons go to ``window.compare_with``.
+
+    Signals
+    -------
+    sourceChanged() : the file the shown network belongs to changed (opened or saved as).
     """
+
+    sourceChanged = Signal()
 
     def __init__(self, window):
         super().__init__(window)
@@ -193,10 +199,12 @@ class WeightsMenu(QObject):
     def is_loading(self) -> bool:
         return self._busy
 
-    def adopt(self, network: Network, path) -> None:
-        """Record that ``network`` came from ``path`` (e.g. ``--weights``) and remember it."""
+    def adopt(self, network: Network, path, remember: bool = True) -> None:
+        """Record that ``network`` came from ``path`` (e.g. ``--weights``); add it to Recent."""
         self._source = (network, Path(path).absolute())
-        remember_recent(path)
+        if remember:
+            remember_recent(path)
+        self.sourceChanged.emit()
 
     def read(self, path, purpose: str = "open") -> Network | None:
         """Read ``path`` off the GUI thread; None (after telling the user why) if it is refused."""

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt, QTimer
 from digitviz.core.edit import scale_weights, switch_off
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
-from digitviz.core.weightfile import load_weights
+from digitviz.core.resources import default_weights_path
+from digitviz.core.weightfile import load_weights, save_weights
 from digitviz.gui import MainWindow, evaluator
 from digitviz.gui.evaluator import network_fingerprint
 
@@ -21,6 +22,11 @@ def digits():
 def network():
     return Network.random([784, 16, 16, 10], np.random.default_rng(11), output_activation="softmax",
                           metadata={"name": "random eleven"})
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return load_weights(default_weights_path())
 
 
 @pytest.fixture
@@ -54,7 +60,12 @@ def _independent_confusion(network, digits):
     return counts
 
 
-def test_the_confusion_matrix_matches_an_independent_count(window, network, digits):
+@pytest.mark.parametrize("which", ["random", "trained"])
+def test_the_confusion_matrix_matches_an_independent_count(qtbot, which, network, trained, digits):
+    network = {"random": network, "trained": trained}[which]
+    window = MainWindow(weights=network)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.evaluation_view.evaluation is not None, timeout=10_000)
     counts = _independent_confusion(network, digits)
     evaluation = window.evaluation_view.evaluation
     np.testing.assert_array_equal(evaluation.confusion, counts)
@@ -65,7 +76,7 @@ def test_the_confusion_matrix_matches_an_independent_count(window, network, digi
         assert window.evaluation_view.table.item(i, 10).text() == f"{acc:.1f}"
     accuracy = np.trace(counts) / len(digits)
     assert f"{100 * accuracy:.2f}%" in window.evaluation_view.summary.text()
-    assert "random eleven" in window.evaluation_view.summary.text()
+    assert network.name in window.evaluation_view.summary.text()
 
 
 def test_the_event_loop_keeps_running_while_evaluating(qtbot, network, gate):
@@ -91,7 +102,11 @@ def _click_cell(qtbot, table, row, col):
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def test_clicking_a_confusion_cell_browses_exactly_those_digits(qtbot, window, network, digits):
+def test_clicking_a_confusion_cell_browses_exactly_those_digits(qtbot, trained, digits):
+    network = trained
+    window = MainWindow(weights=default_weights_path())
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.evaluation_view.evaluation is not None, timeout=10_000)
     counts = _independent_confusion(network, digits)
     off = counts.copy()
     np.fill_diagonal(off, 0)
@@ -321,3 +336,37 @@ def test_the_test_menu_brings_the_evaluation_forward(qtbot, window):
     action = next(a for a in window.test_menu.actions() if a.text() == "&Evaluation")
     action.trigger()
     qtbot.waitUntil(lambda: not window.evaluation_view.visibleRegion().isEmpty())
+    # The window saves its dock layout on close; leave it as found for the windows of later tests.
+    window.inspector_dock.raise_()
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_the_view_and_digitviz_evaluate_agree_to_the_digit(qtbot, tmp_path, capsys, trained, edited):
+    from digitviz.__main__ import main
+
+    path = default_weights_path()
+    if edited:
+        path = tmp_path / "edited.npz"
+        save_weights(switch_off(trained, 1, 2), path)
+    assert main(["evaluate", str(path)]) == 0
+    report = capsys.readouterr().out.splitlines()
+    window = MainWindow(weights=path)
+    qtbot.addWidget(window)
+    view = window.evaluation_view
+    qtbot.waitUntil(lambda: view.evaluation is not None, timeout=10_000)
+
+    accuracy = next(line for line in report if line.startswith("Test accuracy:")).split()[2]
+    assert f"Test accuracy <b>{accuracy}</b>" in view.summary.text()
+    start = next(i for i, line in enumerate(report) if line.startswith("true\\pred")) + 1
+    for d, line in enumerate(report[start:start + 10]):
+        counts = [int(c) for c in line.split()[1:]]
+        assert [view.cell_text(d, j) for j in range(10)] == [str(c) if c else "" for c in counts]
+    per_digit = report[report.index("Per digit:") + 2:][:10]
+    for d, line in enumerate(per_digit):
+        digit, count, correct = (int(v) for v in line.split()[:3])
+        assert digit == d
+        assert view.table.item(d, 10).text() == f"{100 * (correct / count):.1f}"
+    first = report.index("Most confident mistakes (test index: true -> answer, confidence):") + 1
+    listed = [int(line.split(":")[0].strip().lstrip("#")) for line in report[first:first + 5]]
+    shown = [int(b.toolTip().split("#")[1].split(":")[0]) for b in view.mistake_buttons[:5]]
+    assert listed == shown

@@ -72,6 +72,18 @@ def test_clicking_hidden_neuron_shows_exactly_its_weight_image(window, j):
     np.testing.assert_array_equal(shown, window.network.weights[0][j].reshape(28, 28))
 
 
+def test_weight_colours_are_symmetric_around_zero(window, digits):
+    window.show_input(digits[0].reshape(28, 28))
+    window.select_neuron(1, 4)
+    m = np.abs(window.network.weights[0][4]).max()
+    assert window.inspector.weights_view.levels() == pytest.approx((-m, m))
+    # w x x is drawn on the weights' scale, so it reads as the weights masked by the drawing
+    assert window.inspector.contribution_view.levels() == pytest.approx((-m, m))
+    window.select_neuron(2, 0)
+    g = np.abs(window.inspector.gradient_image()).max()
+    assert window.inspector.gradient_view.levels() == pytest.approx((-g, g))
+
+
 def test_clicking_an_input_pixel_shows_its_outgoing_weights(window, digits):
     window.show_input(digits[0].reshape(28, 28))
     index = 14 * 28 + 13
@@ -247,6 +259,23 @@ def test_clicking_a_bar_selects_the_source_neuron(window):
     assert window.selected_neuron == (1, 9)
 
 
+def test_arrow_keys_work_in_the_inspector_after_a_bar_click(window, qtbot):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.select_neuron(2, 0)
+    view = window.inspector.pages.currentWidget()
+    click_scene_item(view, lambda: window.inspector.incoming_bars.bar_center(6))
+    assert window.selected_neuron == (1, 6)
+    # Nothing in the inspector took the keyboard focus (a focused ViewBox eats every key).
+    assert view.scene().focusItem() is None
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert window.selected_neuron == (1, 7)
+    qtbot.keyClick(window.weight_gallery.view, Qt.Key.Key_Up)
+    assert window.selected_neuron == (1, 6)
+    qtbot.keyClick(window.inspector.pages.currentWidget(), Qt.Key.Key_Escape)
+    assert window.selected_neuron is None
+
+
 def test_clicking_a_weight_image_pixel_selects_that_pixel(window):
     window.select_neuron(1, 0)
     image = window.inspector.weights_view.item
@@ -258,7 +287,7 @@ def test_clicking_a_weight_image_pixel_selects_that_pixel(window):
 def test_gallery_tile_click_selects_that_neuron(window):
     gallery = window.weight_gallery
     for j in (0, 13):
-        click_scene_item(gallery.view, lambda: gallery.tile_center(j))
+        click_scene_item(gallery.view, lambda j=j: gallery.tile_center(j))
         assert window.selected_neuron == (1, j)
         assert gallery.frame.isVisible()
     window.clear_selection()
@@ -281,3 +310,62 @@ def test_what_excites_it_arrives_from_the_background_and_matches_the_core(window
     np.testing.assert_array_equal(window.inspector.excite_image(), excite(window.network, 2, 7))
     shown = window.inspector.later_excite_view.image()
     np.testing.assert_array_equal(shown, excite(window.network, 2, 7).reshape(28, 28))
+
+
+# -- the selection model on its own -------------------------------------------------------------
+
+
+def test_arrow_mapping_across_layers_of_different_sizes():
+    from digitviz.gui.selection import NeuronSelection
+    from digitviz.gui.state import AppState
+
+    state = AppState(make_net((784, 64, 32, 16, 10)))
+    selection = NeuronSelection(state)
+    selection.select(1, 63)
+    assert selection.neighbour(Qt.Key.Key_Right) == (2, 31)  # bottom stays bottom
+    selection.select(4, 0)
+    assert selection.neighbour(Qt.Key.Key_Left) == (3, 0)  # top stays top
+    assert selection.neighbour(Qt.Key.Key_Right) is None
+    assert selection.neighbour(Qt.Key.Key_Up) is None
+    selection.select(0, 0)
+    assert selection.neighbour(Qt.Key.Key_Up) is None and selection.neighbour(Qt.Key.Key_Left) is None
+    selection.select(0, 27 * 28 + 27)  # bottom-right pixel
+    assert selection.neighbour(Qt.Key.Key_Down) is None
+    assert selection.neighbour(Qt.Key.Key_Right) == (1, 63)
+
+
+def test_a_non_square_input_is_a_plain_column():
+    from digitviz.gui.selection import NeuronSelection
+    from digitviz.gui.state import AppState
+
+    selection = NeuronSelection(AppState(make_net((20, 7, 3))))
+    selection.select(0, 19)
+    assert selection.neighbour(Qt.Key.Key_Up) == (0, 18)
+    assert selection.neighbour(Qt.Key.Key_Down) is None
+    assert selection.neighbour(Qt.Key.Key_Right) == (1, 6)
+    selection.select(1, 0)
+    assert selection.neighbour(Qt.Key.Key_Left) == (0, 0)
+
+
+def test_deep_network_bars_and_gradients(qtbot, digits):
+    w = MainWindow(weights=make_net((784, 64, 32, 16, 10), seed=5))
+    qtbot.addWidget(w)
+    w.show_input(digits[0].reshape(28, 28))
+    w.select_neuron(2, 31)
+    np.testing.assert_array_equal(w.inspector.bar_values(), w.network.weights[1][31])
+    w.select_neuron(4, 9)
+    assert w.inspector.bar_values().shape == (16,)
+    np.testing.assert_allclose(w.inspector.gradient_image().reshape(-1),
+                               w.network.input_gradient(digits[0], 4, 9))
+
+
+def test_hovering_a_pixel_tells_its_value(window):
+    window.select_neuron(1, 2)
+    view = window.inspector.pages.currentWidget()
+    QApplication.processEvents()
+    point = view.mapFromScene(window.inspector.weights_view.item.mapToScene(3.5, 12.5))  # col 3, row 12
+    QTest.mouseMove(view.viewport(), point)
+    QTest.mouseMove(view.viewport(), point + QPoint(1, 0))
+    w = window.network.weights[0][2].reshape(28, 28)[12, 3]
+    assert "row 12, col 3" in window.inspector.hover.text()
+    assert f"{w:+.4f}" in window.inspector.hover.text()

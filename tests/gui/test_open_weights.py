@@ -69,7 +69,8 @@ def test_every_format_opens_and_is_shown(window, tmp_path, fmt):
     info = window.network_info
     assert info.shape_label.text() == "784-16-16-10"
     assert info.parameters_label.text() == "13,002"
-    assert info.file_label.text() == str(path.absolute())
+    assert info.file_label.text() == path.name
+    assert info.file_label.toolTip() == str(path.absolute())
     assert window.last_error is None
 
 
@@ -349,7 +350,7 @@ def test_the_weights_argument_is_remembered(qtbot, tmp_path):
     qtbot.addWidget(w)
     assert w.network.sizes == [784, 25, 10]
     assert read_recent() == [path.absolute()]
-    assert w.network_info.file_label.text() == str(path.absolute())
+    assert w.network_info.file_label.toolTip() == str(path.absolute())
 
 
 def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_path, monkeypatch):
@@ -386,6 +387,7 @@ def test_save_as_npz_and_json_round_trip(window, tmp_path, monkeypatch):
     net = window.network
     assert window.weights_menu.save_to(tmp_path / "copy.npz")
     assert same_network(load_weights(tmp_path / "copy.npz"), net)
+    assert window.network_info.file_label.text() == "copy.npz"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a: (str(tmp_path / "book"), weights_menu.JSON_FILTER)))
     window.weights_menu.save_action.trigger()
@@ -476,3 +478,17 @@ def test_quitting_while_a_file_is_read_leaves_the_network_alone(window, tmp_path
     assert window.open_weights(path) is False
     assert "interrupted" in window.last_error
     assert window.network is before
+
+
+def test_the_default_network_shows_its_file_but_is_not_added_to_recent(qtbot, tmp_path, monkeypatch):
+    from digitviz.gui import main_window
+
+    QSettings().remove(RECENT_KEY)
+    default = save_weights(random_network(seed=42, name="shipped"), tmp_path / "default.npz")
+    monkeypatch.setattr(main_window, "default_weights_path", lambda: default)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.network.name == "shipped"
+    assert w.weights_menu.current_path == default.absolute()
+    assert w.network_info.file_label.text() == "default.npz"
+    assert read_recent() == []

@@ -134,6 +134,11 @@ def test_keys_browse(qtbot, window):
     QTest.keyClick(window, Qt.Key.Key_M)
     assert browser.filters == {"true_class": 7, "predicted": None, "only_wrong": True}
     assert browser.wrong_check.isChecked()
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # keeps "only mistakes"
+    assert browser.filters == {"true_class": 2, "predicted": None, "only_wrong": True}
+    QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    assert browser.filters == {"true_class": None, "predicted": None, "only_wrong": False}
+    assert browser.class_combo.currentText() == "any" and not browser.wrong_check.isChecked()
 
 
 def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, monkeypatch):
@@ -171,3 +176,29 @@ def test_a_drawn_input_clears_the_verdict(window):
     image[10:18, 12:15] = 1.0
     window.show_input(image)
     assert "network says" not in browser.verdict.text()
+
+
+def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch):
+    from digitviz.core.mnist import DataError
+    from digitviz.gui import evaluator
+
+    def missing():
+        raise DataError("/nowhere/mnist: data folder not found")
+
+    monkeypatch.setattr(evaluator, "_test_set", None)
+    monkeypatch.setattr(evaluator, "bundled_test_set", missing)
+    window = MainWindow(weights=network)
+    qtbot.addWidget(window)
+    browser = window.test_digits
+    assert "data folder not found" in browser.position_label.text()
+    browser.show_next()
+    browser.show_random()
+    assert browser.current_index is None
+    assert not browser.next_button.isEnabled()
+    qtbot.waitUntil(lambda: "Evaluation failed" in window.evaluation_view.summary.text(), timeout=10_000)
+    assert "data folder not found" in window.evaluation_view.summary.text()
+    # Drawing and editing still work.
+    window.show_input(np.ones((28, 28)))
+    assert window.prediction is not None
+    window.edit_neuron(1, 0, off=True)
+    assert window.neuron_editor.edits

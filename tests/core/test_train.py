@@ -1,0 +1,72 @@
+"""Training: deterministic by seed, the loss goes down, validation never touches the test set."""
+
+import numpy as np
+import pytest
+
+from digitviz.core.augment import AugmentParams
+from digitviz.core.mnist import Digits, bundled_test_set
+from digitviz.core.train import Adam, TrainConfig, learning_rate, split_validation, train
+
+
+@pytest.fixture(scope="module")
+def small():
+    d = bundled_test_set()  # a convenient small labelled set; real training reads the training files
+    return d.subset(slice(0, 1200)), d.subset(slice(1200, 1500))
+
+
+def _config(**kw):
+    base = dict(hidden=(16, 16), epochs=2, batch_size=32, seed=3, augment=AugmentParams().scaled(0.5, 0.5))
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def test_same_seed_same_network(small):
+    a, _ = train(_config(), *small)
+    b, _ = train(_config(), *small)
+    for x, y in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_another_seed_another_network(small):
+    a, _ = train(_config(), *small)
+    c, _ = train(_config(seed=4), *small)
+    assert not np.array_equal(a.weights[0], c.weights[0])
+
+
+def test_loss_goes_down_and_validation_is_reported(small):
+    net, history = train(_config(epochs=6, augment=None, lr=1e-2), *small)
+    assert len(history) == 6
+    assert history[-1].loss < 0.7 * history[0].loss
+    assert all(0 <= h.validation_accuracy <= 1 for h in history)
+    train_set, val = small
+    assert np.mean(net.predict(train_set.images) == train_set.labels) > 0.8
+
+
+def test_zero_epochs_gives_the_initial_network(small):
+    net, history = train(_config(epochs=0), *small)
+    assert history == [] and net.sizes == [784, 16, 16, 10]
+    assert np.all(net.biases[0] == 0)
+
+
+def test_validation_is_the_tail_of_the_training_data():
+    d = Digits(np.arange(20, dtype=np.float32).reshape(10, 2), np.arange(10) % 10)
+    tr, val = split_validation(d, 3)
+    assert list(val.labels) == [7, 8, 9] and len(tr) == 7
+    with pytest.raises(ValueError):
+        split_validation(d, 10)
+
+
+def test_adam_minimises_a_quadratic():
+    x = np.array([5.0, -3.0])
+    opt = Adam([x])
+    for _ in range(2000):
+        opt.step([2 * (x - [1.0, 2.0])], 0.05)
+    np.testing.assert_allclose(x, [1.0, 2.0], atol=1e-3)
+
+
+def test_learning_rate_warms_up_then_decays():
+    cfg = TrainConfig(lr=1e-2, warmup_epochs=1, final_lr_fraction=0.1)
+    rates = [learning_rate(cfg, s, 100, 10) for s in range(100)]
+    assert rates[0] < rates[9] == pytest.approx(1e-2)
+    assert rates[-1] == pytest.approx(1e-3, rel=0.05)
+    assert all(a >= b for a, b in zip(rates[10:], rates[11:]))
