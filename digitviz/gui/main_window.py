@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         limit = screen.availableGeometry().height() - 40  # the title bar and frame
-        right = [self.findChild(QDockWidget, name) for name in ("weight_gallery", "network_info_dock")]
+        right = [self.findChild(QDockWidget, name) for name in ("network_info_dock", "weight_gallery")]
         for dock in [d for d in right if d is not None]:
             if self.minimumSizeHint().height() <= limit:
                 break
