@@ -148,9 +148,16 @@ class DrawingCanvas(QWidget):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
         button = event.button()
-        if self.is_drawing() or button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+        if button not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             event.ignore()
             return
+        if self.is_drawing():
+            if button != self._stroke_button and event.buttons() & self._stroke_button:
+                event.ignore()  # a second button during a stroke: the stroke goes on
+                return
+            # The stroke's button is pressed again, so its release went elsewhere (a grab was
+            # lost): close that stroke first.
+            self._finish_stroke()
         self._stroke_button = button
         self._stroke_erases = button == Qt.MouseButton.RightButton or self.tool == ERASER
         self._before = self._image.copy()
