@@ -42,9 +42,10 @@ TEMPLATES: dict[int, list[tuple[str, float, list]]] = {
     ],
     1: [
         ("plain stroke", 0.12, [[[(0.5, 0.0), (0.5, 1.0)]]]),
-        ("with a flag", 0.4, [[[(0.0, 0.28), (0.75, 0.0)], [(0.75, 0.0), (0.75, 1.0)]]]),
-        ("with a flag and a base", 0.7,
-         [[[(0.15, 0.25), (0.55, 0.0)], [(0.55, 0.0), (0.55, 1.0)]], [[(0.1, 1.0), (1.0, 1.0)]]]),
+        # The flag is a short steep up-stroke, a third of the height: a long flat one is a 7.
+        ("with a flag", 0.3, [[[(0.15, 0.32), (0.7, 0.0)], [(0.7, 0.0), (0.7, 1.0)]]]),
+        ("with a flag and a base", 0.65,
+         [[[(0.25, 0.28), (0.55, 0.0)], [(0.55, 0.0), (0.55, 1.0)]], [[(0.1, 1.0), (1.0, 1.0)]]]),
     ],
     2: [
         ("swan, one stroke", 0.75,
