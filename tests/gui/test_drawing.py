@@ -2,7 +2,17 @@
 
 import numpy as np
 import pytest
-from drawn import DrawnDigit, draw_digit, draw_stroke, load_drawn_digits, move, place, press, release, to_widget
+from drawn import (
+    DrawnDigit,
+    draw_digit,
+    draw_stroke,
+    load_drawn_digits,
+    move,
+    place,
+    press,
+    release,
+    to_widget,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
