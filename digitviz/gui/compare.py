@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.network import Network
+from .evaluator import Evaluator
 from .network_info import AccuracyJob
 from .state import AppState
 
@@ -122,7 +123,8 @@ class PairedBars(QWidget):
 class ComparePanel(QWidget):
     """Both answers, side by side, with a banner that says whether they agree."""
 
-    def __init__(self, state: AppState, comparison: Comparison, parent: QWidget | None = None):
+    def __init__(self, state: AppState, comparison: Comparison, evaluator: Evaluator,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self._state = state
         self._comparison = comparison
@@ -135,7 +137,7 @@ class ComparePanel(QWidget):
         self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict_label.setWordWrap(True)
         self.bars = PairedBars()
-        self.second_accuracy = AccuracyJob()
+        self.second_accuracy = AccuracyJob(evaluator, keep=True)
         self.choose_button = QPushButton("Compare with…")
         self.stop_button = QPushButton("Stop comparing")
 

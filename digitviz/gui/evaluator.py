@@ -8,11 +8,8 @@ edit finds its old result at once.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from ..core.evaluate import Evaluation, evaluate
 from ..core.mnist import Digits, bundled_test_set
@@ -22,33 +19,38 @@ from .state import AppState
 
 CACHE_SIZE = 32
 
-_test_set: Digits | None = None
-_test_set_lock = threading.Lock()
-
-
-def bundled_digits() -> Digits:
-    """The bundled MNIST test set, read once per process (any thread may ask first)."""
-    global _test_set
-    with _test_set_lock:
-        if _test_set is None:
-            _test_set = bundled_test_set()
-        return _test_set
-
-
 def network_fingerprint(network: Network) -> str:
-    """A hash of everything that decides a network's outputs (arrays and activations)."""
-    h = hashlib.sha1()
-    h.update(f"{network.hidden_activation}/{network.output_activation}/{network.sizes}".encode())
-    for w, b in zip(network.weights, network.biases):
-        h.update(np.ascontiguousarray(w).tobytes())
-        h.update(np.ascontiguousarray(b).tobytes())
-    return h.hexdigest()
+    """See :meth:`Network.fingerprint`."""
+    return network.fingerprint()
+
+
+# Digits per batch: about 50 million multiply-adds, so a huge network still reports progress
+# (and notices it was superseded) several times a second, and a small one is not slowed down.
+WORK_PER_BATCH = 50_000_000
+
+
+def batch_size_for(network: Network) -> int:
+    """Test digits per evaluation batch for ``network``: between 10 and 2,000."""
+    return int(np.clip(WORK_PER_BATCH // max(network.n_parameters, 1), 10, 2000))
+
+
+class _Superseded(Exception):
+    """Raised through evaluate()'s progress callback to stop a job nobody waits for."""
 
 
 def _evaluate_job(network: Network, fingerprint: str, *, progress, cancelled):
     if cancelled():  # superseded while it waited in the pool: cost nothing
         return None
-    result = evaluate(network, bundled_digits())
+
+    def report(done: int, total: int) -> None:
+        if cancelled():
+            raise _Superseded
+        progress(done, total)
+
+    try:
+        result = evaluate(network, bundled_test_set(), batch_size=batch_size_for(network), progress=report)
+    except _Superseded:
+        return None
     # Someone edited the arrays in place while we ran: the result belongs to no network.
     return result if network_fingerprint(network) == fingerprint else None
 
@@ -59,11 +61,13 @@ class Evaluator(QObject):
     Signals
     -------
     evaluated(str fingerprint, object Evaluation) : a result is ready (also for older networks).
+    progress(str fingerprint, int done, int total) : digits evaluated so far for that network.
     currentChanged(object) : the state's network got its Evaluation, or None while it is pending.
     failed(str) : evaluation raised; the message says why.
     """
 
     evaluated = Signal(str, object)
+    progress = Signal(str, int, int)
     currentChanged = Signal(object)
     failed = Signal(str)
 
@@ -76,6 +80,9 @@ class Evaluator(QObject):
         self._current_key = ""
         state.networkChanged.connect(self._on_state_network_changed)
         state.activationsChanged.connect(self._on_state_activations_changed)
+        app = QCoreApplication.instance()
+        if app is not None:  # the thread pool waits for running jobs at exit: stop them first
+            app.aboutToQuit.connect(self.cancel_all)
         self._on_state_network_changed()
 
     @property
@@ -84,12 +91,24 @@ class Evaluator(QObject):
 
     @property
     def digits(self) -> Digits:
-        return bundled_digits()
+        return bundled_test_set()
 
     @property
     def current(self) -> Evaluation | None:
         """The evaluation of the state's network, or None while it is being computed."""
         return self._cache.get(self._current_key)
+
+    def is_pending(self, fingerprint: str) -> bool:
+        """Whether the network with this fingerprint is being evaluated."""
+        return fingerprint in self._tasks
+
+    @Slot()
+    def cancel_all(self) -> None:
+        """Stop every running evaluation; their results are dropped."""
+        for task in self._tasks.values():
+            task.cancel()
+        self._tasks.clear()
+        self._kept.clear()
 
     def evaluation_for(self, network: Network) -> Evaluation | None:
         """The cached evaluation of ``network``, or None if it has not been computed."""
@@ -109,6 +128,7 @@ class Evaluator(QObject):
         # Bound slots (not lambdas): if this evaluator is deleted first, Qt drops the connections.
         task.finished.connect(self._on_task_finished)
         task.failed.connect(self._on_task_failed)
+        task.progress.connect(self._on_task_progress)
         self._tasks[key] = task
         task.start()
         return key
@@ -157,6 +177,14 @@ class Evaluator(QObject):
         self.evaluated.emit(key, result)
         if key == self._current_key:
             self.currentChanged.emit(result)
+
+    @Slot(int, int)
+    def _on_task_progress(self, done: int, total: int) -> None:
+        sender = self.sender()
+        for key, task in self._tasks.items():
+            if task is sender:
+                self.progress.emit(key, done, total)
+                return
 
     @Slot(str)
     def _on_task_failed(self, message: str) -> None:

@@ -70,9 +70,9 @@ class MainWindow(QMainWindow):
         self.canvas = None
         self._make_drawing_panel()
         self._make_prediction_panel()
-        self._make_weight_tools(weights, problem)
         self._make_inspector()
         self._make_test_digits()
+        self._make_weight_tools(weights, problem)
 
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
@@ -220,10 +220,10 @@ class MainWindow(QMainWindow):
             opened = default_weights_path() if weights is None else weights
             self.weights_menu.adopt(self.state.network, opened, remember=weights is not None)
         self.comparison_model = Comparison(self.state, self)
-        self.network_info = NetworkInfoPanel(self.state, lambda: self.weights_menu.current_path)
+        self.network_info = NetworkInfoPanel(self.state, self.evaluator, lambda: self.weights_menu.current_path)
         self.weights_menu.sourceChanged.connect(self.network_info.refresh_source)
         self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea, "network_info_dock")
-        self.compare_panel = ComparePanel(self.state, self.comparison_model)
+        self.compare_panel = ComparePanel(self.state, self.comparison_model, self.evaluator)
         self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)
         self.compare_dock = self.add_dock(
             "Compare", self.compare_panel, Qt.DockWidgetArea.RightDockWidgetArea, "compare_dock"

@@ -1,96 +1,28 @@
 """What network is shown: name, description, shape, parameters, file, and its test accuracy.
 
-The accuracy on the bundled MNIST test set is computed on a worker thread in chunks, so the
-progress bar moves and the window never waits. Results are cached by a hash of the network's
-arrays and activations: reopening a file, or the same network from another file, costs nothing.
+The accuracy on the bundled MNIST test set comes from the window's :class:`Evaluator` (the
+same background, cached computation as the Evaluation dock and ``digitviz evaluate``), with a
+progress bar while it runs; the window never waits for it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from ..core.mnist import Digits, bundled_test_set
 from ..core.network import Network
-from .background import BackgroundTask
+from .evaluator import Evaluator, network_fingerprint
 from .state import AppState
-
-# Images per progress step: about 50 million multiply-adds, so a huge network still reports
-# progress (and notices cancellation) several times a second, and a small one is not slowed.
-WORK_PER_CHUNK = 50_000_000
-
-_cache: dict[str, float] = {}
-_test_set: Digits | None = None
-_test_set_lock = threading.Lock()
-
-
-def fingerprint(network: Network) -> str:
-    """A hash of the shape, activations, weights and biases: equal networks, equal fingerprints."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{network.sizes}|{network.hidden_activation}|{network.output_activation}".encode())
-    for w, b in zip(network.weights, network.biases):
-        h.update(np.ascontiguousarray(w, dtype=np.float64).tobytes())
-        h.update(np.ascontiguousarray(b, dtype=np.float64).tobytes())
-    return h.hexdigest()
-
-
-def test_set() -> Digits:
-    """The bundled MNIST test set (10,000 digits), read once, from any thread."""
-    global _test_set
-    with _test_set_lock:
-        if _test_set is None:
-            _test_set = bundled_test_set()
-        return _test_set
-
-
-def cached_accuracy(network: Network) -> float | None:
-    return _cache.get(fingerprint(network))
-
-
-def clear_accuracy_cache() -> None:
-    _cache.clear()
-
-
-def count_correct(network: Network, images: np.ndarray, labels: np.ndarray) -> int:
-    """How many of ``images`` ((n, 784) in [0, 1]) ``network`` reads as ``labels`` ((n,))."""
-    return int(np.count_nonzero(network.predict(images) == labels))
-
-
-def chunk_size(network: Network) -> int:
-    """Test images per step for ``network``: between 10 and 2,000."""
-    return int(np.clip(WORK_PER_CHUNK // max(network.n_parameters, 1), 10, 2000))
-
-
-def compute_accuracy(network: Network, *, progress: Callable[[int, int], None],
-                     cancelled: Callable[[], bool]) -> float | None:
-    """Fraction of the bundled test set read correctly; None if cancelled. Runs on a worker."""
-    key = fingerprint(network)
-    if key in _cache:
-        return _cache[key]
-    digits = test_set()
-    n = len(digits)
-    chunk = chunk_size(network)
-    correct = 0
-    progress(0, n)
-    for start in range(0, n, chunk):
-        if cancelled():
-            return None
-        stop = min(start + chunk, n)
-        correct += count_correct(network, digits.images[start:stop], digits.labels[start:stop])
-        progress(stop, n)
-    accuracy = correct / n
-    _cache[key] = accuracy
-    return accuracy
 
 
 class AccuracyJob(QWidget):
-    """A label and a progress bar that show one network's accuracy as it is computed.
+    """A label and a progress bar that show one network's test accuracy as it is computed.
+
+    ``keep``: have the evaluation finish even when the shown network changes meanwhile (for a
+    network other than the shown one, such as the one compared with).
 
     Signals
     -------
@@ -99,8 +31,12 @@ class AccuracyJob(QWidget):
 
     accuracyReady = Signal(float)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, evaluator: Evaluator, keep: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
+        self._evaluator = evaluator
+        self._keep = keep
+        self._key: str | None = None
+        self.accuracy: float | None = None
         self.label = QLabel("—")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.bar = QProgressBar()
@@ -111,66 +47,54 @@ class AccuracyJob(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
-        self._task: BackgroundTask | None = None
-        self.accuracy: float | None = None
-        # Stop measuring when the application quits, or the thread pool would wait for it.
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.cancel)
-
-    @Slot()
-    def cancel(self) -> None:
-        """Stop the running measurement, if any; its result will not be shown."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-            self.bar.hide()
+        evaluator.evaluated.connect(self._on_evaluator_evaluated)
+        evaluator.progress.connect(self._on_evaluator_progress)
+        evaluator.failed.connect(self._on_evaluator_failed)
 
     @property
     def is_running(self) -> bool:
-        return self._task is not None
+        return self._key is not None and self.accuracy is None and self._evaluator.is_pending(self._key)
 
     def start(self, network: Network | None) -> None:
-        """Forget the previous job and measure ``network`` (None: show nothing)."""
-        self.cancel()
+        """Show the accuracy of ``network`` (None: show nothing), measuring it if need be."""
         self.accuracy = None
         if network is None:
+            self._key = None
             self.label.setText("—")
             self.bar.hide()
+            return
+        self._key = network_fingerprint(network)
+        cached = self._evaluator.evaluation_for(network)
+        if cached is not None:
+            self._show(cached.accuracy)
             return
         self.label.setText("measuring on the 10,000 MNIST test digits…")
         self.bar.setRange(0, 0)  # busy until the first progress report
         self.bar.show()
-        task = BackgroundTask(compute_accuracy, network, parent=self)
-        task.progress.connect(self._on_task_progress)
-        task.finished.connect(self._on_task_finished)
-        task.failed.connect(self._on_task_failed)
-        self._task = task
-        task.start()
+        self._evaluator.request(network, keep=self._keep)
 
-    @Slot(int, int)
-    def _on_task_progress(self, done: int, total: int) -> None:
-        if self.sender() is self._task:
-            self.bar.setRange(0, total)
-            self.bar.setValue(done)
-
-    @Slot(object)
-    def _on_task_finished(self, accuracy) -> None:
-        if self.sender() is not self._task or accuracy is None:
-            return
-        self._task = None
+    def _show(self, accuracy: float) -> None:
         self.bar.hide()
         self.accuracy = float(accuracy)
         self.label.setText(f"<b>{100 * self.accuracy:.2f}%</b> of the 10,000 MNIST test digits")
         self.accuracyReady.emit(self.accuracy)
 
+    @Slot(str, int, int)
+    def _on_evaluator_progress(self, key: str, done: int, total: int) -> None:
+        if key == self._key and self.accuracy is None:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+
+    @Slot(str, object)
+    def _on_evaluator_evaluated(self, key: str, evaluation) -> None:
+        if key == self._key and self.accuracy is None:
+            self._show(evaluation.accuracy)
+
     @Slot(str)
-    def _on_task_failed(self, message: str) -> None:
-        if self.sender() is not self._task:
-            return
-        self._task = None
-        self.bar.hide()
-        self.label.setText(f"could not be measured: {message.splitlines()[0]}")
+    def _on_evaluator_failed(self, message: str) -> None:
+        if self._key is not None and self.accuracy is None and not self._evaluator.is_pending(self._key):
+            self.bar.hide()
+            self.label.setText(f"could not be measured: {message.splitlines()[0]}")
 
 
 class NetworkInfoPanel(QWidget):
@@ -179,7 +103,8 @@ class NetworkInfoPanel(QWidget):
     ``source()`` gives the file the shown network came from, or None.
     """
 
-    def __init__(self, state: AppState, source: Callable[[], Path | None], parent: QWidget | None = None):
+    def __init__(self, state: AppState, evaluator: Evaluator, source: Callable[[], Path | None],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self._state = state
         self._source = source
@@ -192,7 +117,7 @@ class NetworkInfoPanel(QWidget):
         self.activation_label = QLabel()
         self.file_label = QLabel()  # the name; the whole path in its tooltip
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.accuracy = AccuracyJob()
+        self.accuracy = AccuracyJob(evaluator)
 
         form = QFormLayout()
         form.addRow("Shape", self.shape_label)
@@ -207,6 +132,8 @@ class NetworkInfoPanel(QWidget):
         layout.addStretch(1)
 
         state.networkChanged.connect(self._on_state_network_changed)
+        # Edits in place (the neuron editor) change the network without a networkChanged.
+        evaluator.currentChanged.connect(self._on_evaluator_current_changed)
         self._on_state_network_changed()
 
     @Slot()
@@ -221,6 +148,10 @@ class NetworkInfoPanel(QWidget):
         self.activation_label.setText(f"{net.hidden_activation} hidden, {net.output_activation} output")
         self.refresh_source()
         self.accuracy.start(net)
+
+    @Slot(object)
+    def _on_evaluator_current_changed(self, evaluation) -> None:
+        self.accuracy.start(self._state.network)
 
     @Slot()
     def refresh_source(self) -> None:

@@ -43,9 +43,9 @@ def gate(monkeypatch):
     gate = threading.Event()
     real = evaluator.evaluate
 
-    def gated(net, data):
+    def gated(net, data, **kwargs):
         gate.wait(10)
-        return real(net, data)
+        return real(net, data, **kwargs)
 
     monkeypatch.setattr(evaluator, "evaluate", gated)
     yield gate

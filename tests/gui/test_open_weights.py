@@ -26,7 +26,8 @@ from weight_cases import (
 
 from digitviz import load_weights, save_weights
 from digitviz.core.mnist import bundled_test_set
-from digitviz.gui import MainWindow, loading, network_info, weights_menu
+from digitviz.gui import MainWindow, loading, weights_menu
+from digitviz.gui import evaluator as evaluator_module
 from digitviz.gui.weights_menu import RECENT_KEY, read_recent
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +45,28 @@ def window(qtbot, start_file):
     qtbot.addWidget(w)
     yield w
     close_message_boxes(w)
+
+
+@pytest.fixture(scope="module")
+def shared_window(qapp, tmp_path_factory):
+    """One window for the many bad-file cases (a window costs far more than a case)."""
+    start = save_weights(random_network(seed=1, name="starting network"),
+                         tmp_path_factory.mktemp("shared") / "start.npz")
+    w = MainWindow(weights=start)
+    w.start_file = start
+    yield w
+    close_message_boxes(w)
+    w.close()
+    w.deleteLater()
+
+
+@pytest.fixture
+def reused_window(shared_window):
+    """The shared window, back on its starting network with no message showing."""
+    assert shared_window.open_weights(shared_window.start_file)
+    shared_window.last_error = None
+    yield shared_window
+    close_message_boxes(shared_window)
 
 
 def same_network(a, b) -> bool:
@@ -126,8 +149,9 @@ def test_a_784_30_10_network_re_lays_out_and_re_evaluates_the_drawing(window, tm
 
 @pytest.mark.parametrize("how", ["open_weights", "drop"])
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_a_bad_file_is_refused_with_a_message_and_changes_nothing(window, tmp_path, monkeypatch, qtbot,
+def test_a_bad_file_is_refused_with_a_message_and_changes_nothing(reused_window, tmp_path, monkeypatch, qtbot,
                                                                    case, how):
+    window = reused_window
     digit = bundled_test_set().images[0]
     window.show_input(digit.reshape(28, 28))
     before = window.network
@@ -407,16 +431,19 @@ def test_save_into_a_missing_folder_reports_it(window, tmp_path):
 
 
 def test_accuracy_is_measured_in_the_background_with_progress(window, tmp_path, monkeypatch, qtbot):
-    network_info.clear_accuracy_cache()
-    real = network_info.count_correct
+    real = evaluator_module.evaluate
     worker_threads = set()
 
-    def slow_count(net, images, labels):
+    def slow_evaluate(network, digits, batch_size=2000, progress=None):
         worker_threads.add(threading.get_ident())
-        time.sleep(0.02)  # slow enough that the GUI thread visibly runs meanwhile
-        return real(net, images, labels)
 
-    monkeypatch.setattr(network_info, "count_correct", slow_count)
+        def slow_progress(done, total):
+            time.sleep(0.02)  # slow enough that the GUI thread visibly runs meanwhile
+            progress(done, total)
+
+        return real(network, digits, batch_size=batch_size, progress=slow_progress)
+
+    monkeypatch.setattr(evaluator_module, "evaluate", slow_evaluate)
     net = random_network((784, 30, 10), seed=38)
     path = save_weights(net, tmp_path / "measured.npz")
     ticks = []
@@ -425,8 +452,8 @@ def test_accuracy_is_measured_in_the_background_with_progress(window, tmp_path, 
     timer.start(5)
     job = window.network_info.accuracy
     progress = []
+    window.evaluator.progress.connect(lambda key, done, total: progress.append((done, total)))
     assert window.open_weights(path)
-    job._task.progress.connect(lambda done, total: progress.append((done, total)))
     assert job.is_running and job.bar.isVisibleTo(window.network_info)
     qtbot.waitUntil(lambda: job.accuracy is not None, timeout=10_000)
     timer.stop()
@@ -437,19 +464,51 @@ def test_accuracy_is_measured_in_the_background_with_progress(window, tmp_path, 
     assert f"{100 * expected:.2f}%" in job.label.text()
     assert not job.bar.isVisibleTo(window.network_info)
     assert ticks  # the event loop kept running while it computed
-    assert threading.get_ident() not in worker_threads
-    assert progress and progress[-1] == (10_000, 10_000)
+    assert worker_threads and threading.get_ident() not in worker_threads
+    assert len(progress) >= 2 and progress[-1] == (10_000, 10_000)
+    assert job.bar.maximum() == 10_000 and job.bar.value() == 10_000
 
-    # Cached: the same network again costs no evaluation.
+    # Cached: the same network again, from the same or another file, costs no evaluation.
     worker_threads.clear()
-    assert window.open_weights(path)
+    copy = save_weights(net, tmp_path / "same-arrays.npz")
+    assert window.open_weights(tmp_path / "start.npz") and window.open_weights(copy)
     qtbot.waitUntil(lambda: job.accuracy is not None, timeout=5000)
     assert job.accuracy == pytest.approx(expected)
-    assert not worker_threads
+    assert len(worker_threads) <= 1  # only start.npz, which was not cached, was evaluated
+
+
+def test_opening_another_network_stops_the_old_measurement_early(window, tmp_path, monkeypatch, qtbot):
+    real = evaluator_module.evaluate
+    gate = threading.Event()
+    batches = []
+    outcome = []
+
+    def gated_evaluate(network, digits, batch_size=2000, progress=None):
+        def held_progress(done, total):
+            batches.append(done)
+            gate.wait(10)  # the first batch waits here until another network is opened
+            progress(done, total)
+
+        try:
+            result = real(network, digits, batch_size=batch_size, progress=held_progress)
+        except BaseException as exc:
+            outcome.append((network.sizes[1], type(exc).__name__))
+            raise
+        outcome.append((network.sizes[1], "finished"))
+        return result
+
+    monkeypatch.setattr(evaluator_module, "evaluate", gated_evaluate)
+    big = save_weights(random_network((784, 500, 10), seed=43), tmp_path / "big.npz")
+    assert evaluator_module.batch_size_for(load_weights(big)) < 10_000 // 10  # many steps
+    assert window.open_weights(big)
+    qtbot.waitUntil(lambda: len(batches) == 1, timeout=5000)
+    window.set_network(random_network((784, 10), seed=44))
+    gate.set()
+    qtbot.waitUntil(lambda: (500, "_Superseded") in outcome, timeout=10_000)  # not after all batches
+    assert batches[:1] == [evaluator_module.batch_size_for(load_weights(big))]
 
 
 def test_a_superseded_accuracy_job_does_not_overwrite_the_new_one(window, tmp_path, qtbot):
-    network_info.clear_accuracy_cache()
     a = save_weights(random_network((784, 10), seed=39), tmp_path / "a.npz")
     b = random_network((784, 11, 10), seed=40)
     assert window.open_weights(a)
@@ -460,6 +519,17 @@ def test_a_superseded_accuracy_job_does_not_overwrite_the_new_one(window, tmp_pa
     digits = bundled_test_set()
     assert job.accuracy == pytest.approx(np.mean(b.predict(digits.images) == digits.labels))
     assert window.network_info.file_label.text() == "(not from a file)"
+
+
+def test_the_accuracy_follows_an_edit_in_place(window, qtbot):
+    job = window.network_info.accuracy
+    qtbot.waitUntil(lambda: job.accuracy is not None, timeout=10_000)
+    window.network.weights[-1][:] = 0.0
+    window.network.biases[-1][:] = np.arange(10.0)  # now it always answers 9
+    window.state.refresh()
+    qtbot.waitUntil(lambda: job.accuracy is not None, timeout=10_000)
+    labels = bundled_test_set().labels
+    assert job.accuracy == pytest.approx(np.mean(labels == 9))
 
 
 def test_quitting_while_a_file_is_read_leaves_the_network_alone(window, tmp_path, monkeypatch):

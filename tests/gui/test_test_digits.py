@@ -149,9 +149,9 @@ def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, monkeypatc
     gate = threading.Event()
     real = evaluator.evaluate
 
-    def gated(net, data):
+    def gated(net, data, **kwargs):
         gate.wait(10)
-        return real(net, data)
+        return real(net, data, **kwargs)
 
     monkeypatch.setattr(evaluator, "evaluate", gated)
     window = MainWindow(weights=network)
@@ -185,7 +185,6 @@ def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch)
     def missing():
         raise DataError("/nowhere/mnist: data folder not found")
 
-    monkeypatch.setattr(evaluator, "_test_set", None)
     monkeypatch.setattr(evaluator, "bundled_test_set", missing)
     window = MainWindow(weights=network)
     qtbot.addWidget(window)
