@@ -10,7 +10,8 @@ with a naive one (the whole canvas scaled straight down to 28x28), for compariso
 
 Also prints how wide the pen's stroke is once a digit is scaled into the 20-pixel box (MNIST
 strokes are about 2-3 pixels), and the mean ink per 28x28 image next to the MNIST test set's.
-``--sheet`` writes a contact sheet of what the network saw, for looking at.
+``--sheet`` writes a contact sheet of what the network saw, for looking at; ``--live`` times one
+live update in the main window (what happens once per display frame while the pen moves).
 """
 
 from __future__ import annotations
@@ -86,12 +87,46 @@ def contact_sheet(inputs: list[np.ndarray], labels: np.ndarray, path: Path) -> N
     print(f"wrote {path} ({len(inputs)} digits, labels in order: {''.join(map(str, labels))})")
 
 
+def live_cost(digits, weights: Path) -> None:
+    """How long one live update takes in the window: preprocessing, forward, every listener, paint."""
+    import time
+
+    from digitviz.gui import MainWindow
+
+    window = MainWindow(weights=weights)
+    window.resize(1366, 740)
+    window.show()
+    QApplication.processEvents()
+    panel = window.drawing_panel
+    feed, paint = [], []
+    for d in digits[::10]:
+        window.canvas.clear()
+        draw_digit(window.canvas, d.strokes)
+        QApplication.processEvents()
+        for _ in range(3):
+            start = time.perf_counter()
+            panel._feed(final=False)
+            fed = time.perf_counter()
+            window.canvas.update()  # the stroke moved on
+            QApplication.processEvents()  # paint what changed, as the next frame would
+            feed.append(fed - start)
+            paint.append(time.perf_counter() - fed)
+    window.close()
+    feed, paint = np.array(feed) * 1000, np.array(paint) * 1000
+    print(f"\nlive update in the window at 1366x740, {len(feed)} updates (a display frame is 16.7 ms):\n"
+          f"  mnist_steps + forward + every listener: median {np.median(feed):.1f} ms, "
+          f"95% {np.percentile(feed, 95):.1f} ms\n"
+          f"  painting what changed (canvas, input view, prediction, scene): median {np.median(paint):.1f} ms, "
+          f"95% {np.percentile(paint, 95):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weights", nargs="*", type=Path, help="weight files (default: weights/*.npz)")
     parser.add_argument("--pen-width", type=float, nargs="*", default=[None],
                         help="pen widths in canvas image pixels (default: the canvas's default)")
     parser.add_argument("--sheet", type=Path, help="write a PNG of the preprocessed digits")
+    parser.add_argument("--live", action="store_true", help="also time one live update in the main window")
     args = parser.parse_args()
     files = args.weights or sorted((ROOT / "weights").glob("*.npz"))
     if not files:
@@ -121,6 +156,8 @@ def main() -> None:
                 "naive (scaled)": np.array([net.predict(x.reshape(784)) for x in naive_inputs]),
             }
             accuracy_table(name, labels, predicted)
+    if args.live:
+        live_cost(digits, files[0])
 
 
 if __name__ == "__main__":
