@@ -60,6 +60,8 @@ class DrawingCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(220, 220)
         self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setMouseTracking(True)  # to show the pen's outline under the pointer
+        self._hover: QPointF | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip("Draw a digit with the left button; the right button erases.")
 
@@ -167,7 +169,9 @@ class DrawingCanvas(QWidget):
         self.drawingChanged.emit()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._hover = event.position()
         if not self.is_drawing():
+            self.update()  # the pen outline follows the pointer
             event.ignore()
             return
         if not event.buttons() & self._stroke_button:
@@ -242,7 +246,19 @@ class DrawingCanvas(QWidget):
         if not self.is_drawing() and self.is_empty():
             painter.setPen(QColor(150, 150, 150))
             painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+        if self._hover is not None and target.contains(self._hover):
+            # The pen's (or eraser's) size on screen, so the stroke width is no surprise.
+            width = self.eraser_width if self.tool == ERASER else self.pen_width
+            radius = width / 2 * target.width() / self._resolution
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(QColor(128, 128, 128), 1.0))
+            painter.drawEllipse(self._hover, radius, radius)
         painter.end()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._hover = None
+        self.update()
+        super().leaveEvent(event)
 
     def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.update()

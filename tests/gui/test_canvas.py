@@ -222,3 +222,13 @@ def test_mouse_events_synthesised_from_touch_and_tablet_draw(canvas):
     mid = canvas.resolution // 2
     assert canvas.image()[mid, round(0.3 * canvas.resolution)] == 1.0
     assert canvas.image()[mid, round(0.7 * canvas.resolution)] == 1.0
+
+
+def test_a_move_with_the_button_up_ends_a_stroke_whose_release_was_lost(canvas, qtbot):
+    press(canvas, to_widget(canvas, 0.2, 0.2))
+    move(canvas, to_widget(canvas, 0.4, 0.4))
+    with qtbot.waitSignal(canvas.imageChanged, timeout=1000):
+        move(canvas, to_widget(canvas, 0.8, 0.8), Qt.MouseButton.NoButton)
+    assert not canvas.is_drawing()
+    assert canvas.image()[round(0.8 * canvas.resolution), round(0.8 * canvas.resolution)] == 0.0
+    assert canvas.can_undo()
