@@ -417,9 +417,11 @@ class MainWindow(QMainWindow):
             return
         screen = QGuiApplication.primaryScreen()
         avail = screen.availableGeometry() if screen else None
-        width = min(1500, int(avail.width() * 0.95)) if avail else 1300
-        height = min(900, int(avail.height() * 0.92)) if avail else 720
+        width = min(1600, int(avail.width() * 0.95)) if avail else 1300
+        height = min(1000, int(avail.height() * 0.92)) if avail else 720
         self.resize(width, height)
+        # First run: side columns only as wide as their contents need, the rest for the network.
+        self.resizeDocks([self.drawing_dock, self.prediction_dock], [290, 420], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         settings = QSettings()
