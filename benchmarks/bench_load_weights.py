@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import os as _os
 import pickle
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from pathlib import Path as _Path
 
 import numpy as np
-
-import os as _os
-from pathlib import Path as _Path
 
 _os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))  # run from a checkout

@@ -8,10 +8,9 @@ between ticks of a 5 ms QTimer while the evaluation runs on the thread pool.
 
 from __future__ import annotations
 
+import os as _os
 import sys
 import time
-
-import os as _os
 from pathlib import Path as _Path
 
 _os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,9 +21,9 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 from digitviz.core.edit import switch_off
 from digitviz.core.evaluate import evaluate
+from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.core.weightfile import load_weights
-from digitviz.core.mnist import bundled_test_set
 from digitviz.gui.app import ensure_app
 from digitviz.gui.evaluator import Evaluator
 from digitviz.gui.state import AppState

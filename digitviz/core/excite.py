@@ -6,7 +6,8 @@ time) and repeatedly step along the gradient of the neuron's weighted input z
 [0, 1]. Climbing z rather than the activation a = f(z) goes the same way for a sigmoid or tanh
 neuron, but still finds a way up where a is flat: a ReLU that is silent on a blank image, or a
 softmax output that saturates after a few faint strokes (its probability can also rise by
-silencing the other digits; its z only by looking more like its own). Two penalties keep the picture readable rather than a speckle of
+silencing the other digits; its z only by looking more like its own). Two penalties keep the
+picture readable rather than a speckle of
 extreme pixels: a smoothness term pulls each pixel toward its neighbours (the discrete
 Laplacian, i.e. the gradient of half the summed squared neighbour differences), and an ink
 cost keeps pixels that barely matter dark.

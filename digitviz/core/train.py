@@ -198,7 +198,7 @@ def train(
         images = training.images
         if config.augment is not None:
             images = _augment_in_chunks(images, augment_rng, config.augment)
-        batch_cb = None if on_batch is None else (lambda d, t, l, e=epoch: on_batch(e, d, t, l))
+        batch_cb = None if on_batch is None else (lambda d, t, loss, e=epoch: on_batch(e, d, t, loss))
         loss = train_epoch(
             network,
             optimizer,

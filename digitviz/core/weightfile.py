@@ -282,9 +282,11 @@ def build_network(path, weights, biases, hidden: str, output: str, metadata: dic
     """Check arrays read from ``path`` and make a Network; raises WeightFileError on any flaw."""
     path = Path(path)
     if not isinstance(hidden, str) or hidden not in act.HIDDEN_ACTIVATIONS:
-        raise WeightFileError(path, f"unknown hidden activation {hidden!r} (known: {', '.join(act.HIDDEN_ACTIVATIONS)})")
+        known = ", ".join(act.HIDDEN_ACTIVATIONS)
+        raise WeightFileError(path, f"unknown hidden activation {hidden!r} (known: {known})")
     if not isinstance(output, str) or output not in act.OUTPUT_ACTIVATIONS:
-        raise WeightFileError(path, f"unknown output activation {output!r} (known: {', '.join(act.OUTPUT_ACTIVATIONS)})")
+        known = ", ".join(act.OUTPUT_ACTIVATIONS)
+        raise WeightFileError(path, f"unknown output activation {output!r} (known: {known})")
     if not weights:
         raise WeightFileError(path, "holds no layers")
     if len(weights) != len(biases):

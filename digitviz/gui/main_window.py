@@ -284,7 +284,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_help_triggered(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "How to read this", HELP_TEXT, QMessageBox.StandardButton.Close, self)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "How to read this", HELP_TEXT,
+                          QMessageBox.StandardButton.Close, self)
         box.setTextFormat(Qt.TextFormat.RichText)
         box.open()
 

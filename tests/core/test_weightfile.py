@@ -205,7 +205,9 @@ def _malformed_cases(net, tmp_path):
         "string weights": (_npz_bytes(**string_w), "not numbers"),
         "json not object": (b"[1, 2, 3]", "JSON"),
         "json bad": (b'{"sizes": [784, 10], "weights": ', "JSON"),
-        "json ragged": (json.dumps({"sizes": [784, 10], "weights": [[[1, 2], [3]]], "biases": [[0]]}).encode(), "rectangular"),
+        "json ragged": (
+            json.dumps({"sizes": [784, 10], "weights": [[[1, 2], [3]]], "biases": [[0]]}).encode(), "rectangular"
+        ),
         "json missing": (json.dumps({"sizes": [784, 10]}).encode(), "lacks"),
         "json NaN": (json.dumps({"sizes": [784, 10], "weights": [np.full((10, 784), np.nan).tolist()],
                                  "biases": [[[0]] * 10]}).encode(), "NaN"),
