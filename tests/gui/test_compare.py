@@ -144,3 +144,24 @@ def test_the_second_networks_accuracy_is_measured_too(window, other, qtbot):
     qtbot.waitUntil(lambda: job.accuracy is not None, timeout=10_000)
     digits = bundled_test_set()
     assert job.accuracy == pytest.approx(np.mean(net.predict(digits.images) == digits.labels))
+
+
+def test_trained_versus_untrained_the_classic_lesson(qtbot, tmp_path):
+    from digitviz.core.resources import default_weights_path, weights_path
+
+    assert default_weights_path().is_file()
+    window = MainWindow()  # the shipped, trained network
+    qtbot.addWidget(window)
+    untrained = weights_path("untrained.npz")
+    if not untrained.is_file():  # until the untrained file ships: the same shape, random weights
+        untrained = save_weights(random_network(seed=0, name="untrained"), tmp_path / "untrained.npz")
+    assert window.compare_with(untrained)
+    digits = bundled_test_set()
+    trained_right = disagreements = 0
+    for image, label in zip(digits.images[:50], digits.labels[:50]):
+        window.show_input(image.reshape(28, 28))
+        trained_right += window.prediction[0] == label
+        disagreements += window.compare_panel.verdict_label.styleSheet() == DISAGREE_STYLE
+    assert trained_right >= 45
+    assert disagreements >= 30
+    close_message_boxes(window)
