@@ -384,6 +384,9 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
     plain = random_network(seed=37, name="plain")
     plain.metadata.pop("description")
     save_weights(plain, folder / "plain.npz")
+    scored = random_network(seed=38, name="scored")
+    scored.metadata.update(description="", test_accuracy=0.9612)
+    save_weights(scored, folder / "scored.npz")
     (folder / "broken.npz").write_bytes(b"PK\x03\x04broken")
     (folder / "README.md").write_text("# Model card\n\n## `plain.npz`\n\nA network described only by the "
                                       "model card.\nSecond line.\n\n- bullet\n")
@@ -392,8 +395,9 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
     menu = window.weights_menu.bundled_menu
     menu.aboutToShow.emit()
     actions = {a.text().split(":")[0]: a for a in menu.actions()}
-    assert set(actions) == {"broken.npz", "default.npz", "plain.npz"}
+    assert set(actions) == {"broken.npz", "default.npz", "plain.npz", "scored.npz"}
     assert "random weights, seed 36" in actions["default.npz"].text()
+    assert actions["scored.npz"].text() == "scored.npz: scored (784-16-16-10), 96.1% on the MNIST test set"
     assert "described only by the model card. Second line." in actions["plain.npz"].toolTip()
     assert not actions["broken.npz"].isEnabled()
     actions["plain.npz"].trigger()
