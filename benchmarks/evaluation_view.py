@@ -19,7 +19,8 @@ from digitviz.core.evaluate import evaluate
 from digitviz.core.network import Network
 from digitviz.core.weightfile import load_weights
 from digitviz.gui.app import ensure_app
-from digitviz.gui.evaluator import Evaluator, bundled_digits
+from digitviz.core.mnist import bundled_test_set
+from digitviz.gui.evaluator import Evaluator
 from digitviz.gui.state import AppState
 
 
@@ -29,7 +30,7 @@ def main() -> None:
         network = load_weights(sys.argv[1])
     else:
         network = Network.random([784, 16, 16, 10], np.random.default_rng(0))
-    digits = bundled_digits()
+    digits = bundled_test_set()
     start = time.perf_counter()
     evaluate(network, digits)
     print(f"evaluate() on {len(digits):,} digits, direct call: {1000 * (time.perf_counter() - start):.1f} ms")

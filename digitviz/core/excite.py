@@ -1,8 +1,12 @@
-"""What excites a neuron: an input image found by gradient ascent on its activation.
+"""What excites a neuron: an input image found by gradient ascent.
 
 Start from a blank image (plus a whisper of seeded noise, so ties break the same way every
-time) and repeatedly step along ``d a / d x`` (``Network.input_gradient``, exact backprop),
-keeping pixels in [0, 1]. Two penalties keep the picture readable rather than a speckle of
+time) and repeatedly step along the gradient of the neuron's weighted input z
+(``Network.input_gradient(..., of="weighted_input")``, exact backprop), keeping pixels in
+[0, 1]. Climbing z rather than the activation a = f(z) goes the same way for a sigmoid or tanh
+neuron, but still finds a way up where a is flat: a ReLU that is silent on a blank image, or a
+softmax output that saturates after a few faint strokes (its probability can also rise by
+silencing the other digits; its z only by looking more like its own). Two penalties keep the picture readable rather than a speckle of
 extreme pixels: a smoothness term pulls each pixel toward its neighbours (the discrete
 Laplacian, i.e. the gradient of half the summed squared neighbour differences), and an ink
 cost keeps pixels that barely matter dark.
@@ -66,7 +70,7 @@ def excite(
     for step in range(steps):
         if cancelled is not None and cancelled():
             break
-        g = network.input_gradient(x, layer, index)
+        g = network.input_gradient(x, layer, index, of="weighted_input")
         rms = float(np.sqrt(np.mean(g * g)))
         direction = g / rms - ink_cost if rms > 0.0 else -ink_cost * np.ones_like(x)
         if square and smoothness:

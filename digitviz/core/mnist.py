@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,8 +90,19 @@ def load_mnist(folder, split: str = "train") -> Digits:
     return load_digits(folder / names[0], folder / names[1])
 
 
-def bundled_test_set() -> Digits:
-    """The MNIST test set shipped under ``resources/mnist`` (CC BY-SA 3.0, see its README)."""
-    from .resources import resource_path
+_bundled: Digits | None = None
+_bundled_lock = threading.Lock()
 
-    return load_mnist(resource_path("mnist"), "test")
+
+def bundled_test_set() -> Digits:
+    """The MNIST test set shipped under ``resources/mnist`` (CC BY-SA 3.0, see its README).
+
+    Read once per process, from whichever thread asks first; treat the arrays as read-only.
+    """
+    global _bundled
+    with _bundled_lock:
+        if _bundled is None:
+            from .resources import resource_path
+
+            _bundled = load_mnist(resource_path("mnist"), "test")
+        return _bundled

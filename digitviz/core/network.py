@@ -6,6 +6,7 @@ reshaped to 28x28, is hidden neuron j's weight image.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -105,6 +106,19 @@ class Network:
     def name(self) -> str:
         return str(self.metadata.get("name", "") or "unnamed network")
 
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the outputs (shape, activations, arrays).
+
+        Equal networks have equal fingerprints; editing an array in place changes it. Caches of
+        per-network results (test accuracy, evaluations) are keyed by it.
+        """
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.sizes}|{self.hidden_activation}|{self.output_activation}".encode())
+        for w, b in zip(self.weights, self.biases):
+            h.update(np.ascontiguousarray(w, dtype=np.float64).tobytes())
+            h.update(np.ascontiguousarray(b, dtype=np.float64).tobytes())
+        return h.hexdigest()
+
     def activation_of(self, layer: int) -> str:
         """Activation name of ``layer`` (1 = first hidden layer; 0, the input, has none)."""
         return self.output_activation if layer == len(self.weights) else self.hidden_activation
@@ -183,17 +197,25 @@ class Network:
                 delta = self._delta_through(i, zs[i - 1], acts[i], delta @ self.weights[i])
         return gw, gb, float(cost)
 
-    def input_gradient(self, x, layer: int, index: int) -> np.ndarray:
+    def input_gradient(self, x, layer: int, index: int, of: str = "activation") -> np.ndarray:
         """d a[layer][index] / d x for one input: how each pixel now influences that neuron.
 
         ``x`` is (n_in,); returns (n_in,). ``layer`` counts from 1 (first hidden layer).
+        With ``of="weighted_input"`` it is d z[layer][index] / d x instead (z = w . a + b, before
+        the activation): what gradient ascent climbs when a saturated sigmoid, a silent ReLU or
+        a softmax would flatten the activation's gradient.
         """
         if not 1 <= layer <= len(self.weights):
             raise ValueError(f"layer must be 1..{len(self.weights)}, got {layer}")
+        if of not in ("activation", "weighted_input"):
+            raise ValueError(f"of must be 'activation' or 'weighted_input', got {of!r}")
         zs, acts = self.forward_full(np.asarray(x, dtype=np.float64).reshape(-1))
         upstream = np.zeros_like(acts[layer])
         upstream[index] = 1.0
-        grad = self._delta_through(layer, zs[layer - 1], acts[layer], upstream)
+        if of == "weighted_input":
+            grad = upstream
+        else:
+            grad = self._delta_through(layer, zs[layer - 1], acts[layer], upstream)
         for i in range(layer - 1, -1, -1):
             g = grad @ self.weights[i]
             if i == 0:

@@ -8,9 +8,6 @@ edit finds its old result at once.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
@@ -22,27 +19,9 @@ from .state import AppState
 
 CACHE_SIZE = 32
 
-_test_set: Digits | None = None
-_test_set_lock = threading.Lock()
-
-
-def bundled_digits() -> Digits:
-    """The bundled MNIST test set, read once per process (any thread may ask first)."""
-    global _test_set
-    with _test_set_lock:
-        if _test_set is None:
-            _test_set = bundled_test_set()
-        return _test_set
-
-
 def network_fingerprint(network: Network) -> str:
-    """A hash of everything that decides a network's outputs (arrays and activations)."""
-    h = hashlib.sha1()
-    h.update(f"{network.hidden_activation}/{network.output_activation}/{network.sizes}".encode())
-    for w, b in zip(network.weights, network.biases):
-        h.update(np.ascontiguousarray(w).tobytes())
-        h.update(np.ascontiguousarray(b).tobytes())
-    return h.hexdigest()
+    """See :meth:`Network.fingerprint`."""
+    return network.fingerprint()
 
 
 # Digits per batch: about 50 million multiply-adds, so a huge network still reports progress
@@ -69,7 +48,7 @@ def _evaluate_job(network: Network, fingerprint: str, *, progress, cancelled):
         progress(done, total)
 
     try:
-        result = evaluate(network, bundled_digits(), batch_size=batch_size_for(network), progress=report)
+        result = evaluate(network, bundled_test_set(), batch_size=batch_size_for(network), progress=report)
     except _Superseded:
         return None
     # Someone edited the arrays in place while we ran: the result belongs to no network.
@@ -112,7 +91,7 @@ class Evaluator(QObject):
 
     @property
     def digits(self) -> Digits:
-        return bundled_digits()
+        return bundled_test_set()
 
     @property
     def current(self) -> Evaluation | None:

@@ -5,6 +5,8 @@ import pytest
 
 from digitviz.core.excite import excite, laplacian, roughness
 from digitviz.core.network import Network
+from digitviz.core.resources import default_weights_path
+from digitviz.core.weightfile import load_weights
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,29 @@ def test_result_excites_the_neuron_more_than_blank_or_random_images(net, layer, 
     rng = np.random.default_rng(0)
     randoms = [activation(net, rng.uniform(0, 1, 784), layer, index) for _ in range(20)]
     assert found > max(randoms)
+
+
+def test_a_silent_relu_neuron_still_finds_its_picture():
+    rng = np.random.default_rng(4)
+    net = Network.random([784, 16, 10], rng, hidden_activation="relu")
+    net.biases[0][:] = -0.5  # silent on a blank image: d a / d x is zero there
+    assert net.forward(np.zeros(784))[1][3] == 0.0
+    x = excite(net, 1, 3, steps=120)
+    assert net.forward(x)[1][3] > 1.0
+
+
+def test_softmax_output_climbs_its_own_weighted_input(net):
+    z = excite(net, 3, 5, steps=120)
+    rng = np.random.default_rng(1)
+    others = [np.zeros(784)] + [rng.uniform(0, 1, 784) for _ in range(20)]
+    assert net.forward_full(z)[0][2][5] > max(net.forward_full(o)[0][2][5] for o in others)
+
+
+def test_the_shipped_network_reads_each_digits_picture_as_that_digit():
+    net = load_weights(default_weights_path())
+    last = len(net.sizes) - 1
+    for digit in range(10):
+        assert net.predict(excite(net, last, digit)) == digit
 
 
 def test_first_layer_result_lights_pixels_with_positive_weights(net):

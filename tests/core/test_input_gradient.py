@@ -36,6 +36,24 @@ def test_input_gradient_matches_finite_differences(hidden, output, sizes):
                                        err_msg=f"{hidden}/{output} layer {layer} neuron {index}")
 
 
+@pytest.mark.parametrize("hidden,output", [("relu", "softmax"), ("sigmoid", "sigmoid"), ("tanh", "softmax")])
+def test_weighted_input_gradient_matches_finite_differences(hidden, output):
+    rng = np.random.default_rng(11)
+    net = Network.random([784, 16, 16, 10], rng, hidden_activation=hidden, output_activation=output)
+    net.biases = [rng.normal(0.0, 0.5, b.shape) for b in net.biases]
+    x = rng.uniform(0.0, 1.0, 784)
+    bump = EPS * np.eye(784)
+    for layer in (1, 2, 3):
+        exact = net.input_gradient(x, layer, 4, of="weighted_input")
+        up = net.forward_full(x + bump)[0][layer - 1][:, 4]
+        down = net.forward_full(x - bump)[0][layer - 1][:, 4]
+        numeric = (up - down) / (2 * EPS)
+        np.testing.assert_allclose(exact, numeric, atol=1e-5 * np.abs(numeric).max())
+    np.testing.assert_array_equal(net.input_gradient(x, 1, 4, of="weighted_input"), net.weights[0][4])
+    with pytest.raises(ValueError, match="weighted_input"):
+        net.input_gradient(x, 1, 4, of="bias")
+
+
 def test_first_layer_gradient_is_the_weight_row_times_the_slope():
     rng = np.random.default_rng(1)
     net = Network.random([784, 16, 10], rng)

@@ -185,7 +185,6 @@ def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch)
     def missing():
         raise DataError("/nowhere/mnist: data folder not found")
 
-    monkeypatch.setattr(evaluator, "_test_set", None)
     monkeypatch.setattr(evaluator, "bundled_test_set", missing)
     window = MainWindow(weights=network)
     qtbot.addWidget(window)
