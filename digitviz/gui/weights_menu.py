@@ -135,8 +135,9 @@ def _title(net: Network) -> str:
     return title
 
 
-def _menu_text(item: BundledWeights, limit: int = 70) -> str:
-    text = f"{item.path.name}: {item.description or item.title}"
+def _menu_text(item: BundledWeights, limit: int = 80) -> str:
+    """``file: name (shape), accuracy``; the description goes to the status bar and tooltip."""
+    text = f"{item.path.name}: {item.title}"
     text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
     return text.replace("&", "&&")
 
@@ -332,8 +333,13 @@ class WeightsMenu(QObject):
         items = bundled_weights()
         for item in items:
             action = menu.addAction(_menu_text(item))
-            action.setToolTip(f"{item.title}\n{item.description}\n{item.path}".strip()
-                              if item.problem is None else f"Cannot be read: {item.problem}")
+            if item.problem is None:
+                # Shown in the status bar while the entry is hovered, and as its tooltip.
+                action.setStatusTip(item.description or item.title)
+                action.setToolTip(f"{item.description}\n{item.path}".strip())
+            else:
+                action.setStatusTip(f"{item.path.name} cannot be read: {item.problem}")
+                action.setToolTip(f"Cannot be read: {item.problem}")
             action.setEnabled(item.problem is None)
             action.triggered.connect(lambda _=False, p=item.path: on_pick(p))
         if not items:

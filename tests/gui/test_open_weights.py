@@ -396,10 +396,12 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
     menu.aboutToShow.emit()
     actions = {a.text().split(":")[0]: a for a in menu.actions()}
     assert set(actions) == {"broken.npz", "default.npz", "plain.npz", "scored.npz"}
-    assert "random weights, seed 36" in actions["default.npz"].text()
+    assert actions["default.npz"].text() == "default.npz: trained (784-16-16-10)"
+    assert actions["default.npz"].statusTip() == "random weights, seed 36"
     assert actions["scored.npz"].text() == "scored.npz: scored (784-16-16-10), 96.1% on the MNIST test set"
-    assert "described only by the model card. Second line." in actions["plain.npz"].toolTip()
+    assert actions["plain.npz"].statusTip() == "A network described only by the model card. Second line."
     assert not actions["broken.npz"].isEnabled()
+    assert "cannot be read" in actions["broken.npz"].statusTip()
     actions["plain.npz"].trigger()
     assert same_network(window.network, plain)
 
