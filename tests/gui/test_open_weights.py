@@ -26,9 +26,9 @@ from weight_cases import (
 
 from digitviz import load_weights, save_weights
 from digitviz.core.mnist import bundled_test_set
-from digitviz.gui import MainWindow, loading, weights_menu
+from digitviz.gui import MainWindow, loading, weight_sources, weights_menu
 from digitviz.gui import evaluator as evaluator_module
-from digitviz.gui.weights_menu import RECENT_KEY, read_recent
+from digitviz.gui.weight_sources import RECENT_KEY, read_recent
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -352,7 +352,7 @@ def test_the_recent_list_survives_a_restart(qtbot, tmp_path, start_file):
     code = (
         "from PySide6.QtCore import QCoreApplication as A; app = A([]); "
         f"A.setOrganizationName({names[0]!r}); A.setApplicationName({names[1]!r}); "
-        "from digitviz.gui.weights_menu import read_recent; print([str(p) for p in read_recent()])"
+        "from digitviz.gui.weight_sources import read_recent; print([str(p) for p in read_recent()])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=True).stdout
@@ -391,7 +391,7 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
     (folder / "README.md").write_text("# Model card\n\n## `plain.npz`\n\nA network described only by the "
                                       "model card.\nSecond line.\n\n- bullet\n")
     (folder / "__init__.py").write_text("")
-    monkeypatch.setattr(weights_menu, "weights_path", lambda *parts: folder.joinpath(*parts))
+    monkeypatch.setattr(weight_sources, "weights_path", lambda *parts: folder.joinpath(*parts))
     menu = window.weights_menu.bundled_menu
     menu.aboutToShow.emit()
     actions = {a.text().split(":")[0]: a for a in menu.actions()}
@@ -409,7 +409,7 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
 def test_model_card_paragraph_under_the_heading_that_names_the_file():
     card = ("# Weights\n\nIntro.\n\n## default.npz (784-16-16-10)\n\n```\ndigitviz train ...\n```\n"
             "Trained with Adam,\naugmented.\n\n## relu.npz\nReLU variant.\n")
-    assert weights_menu.model_card_descriptions(card) == {
+    assert weight_sources.model_card_descriptions(card) == {
         "default.npz": "Trained with Adam, augmented.", "relu.npz": "ReLU variant."}
 
 
