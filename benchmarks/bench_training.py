@@ -81,7 +81,7 @@ def main() -> int:
     ours = []
     for r in range(args.repeats):
         net = Network.random([784, 16, 16, 10], np.random.default_rng(r), "sigmoid", "softmax")
-        opt = Adam(net.weights + net.biases)
+        opt = Adam.for_network(net)
         start = time.perf_counter()
         train_epoch(net, opt, digits.images, digits.labels, 32, np.random.default_rng(r), lambda step: 3e-3)
         ours.append(time.perf_counter() - start)

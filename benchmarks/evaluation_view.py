@@ -11,6 +11,12 @@ from __future__ import annotations
 import sys
 import time
 
+import os as _os
+from pathlib import Path as _Path
+
+_os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))  # run from a checkout
+
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QTimer
 
@@ -18,8 +24,8 @@ from digitviz.core.edit import switch_off
 from digitviz.core.evaluate import evaluate
 from digitviz.core.network import Network
 from digitviz.core.weightfile import load_weights
-from digitviz.gui.app import ensure_app
 from digitviz.core.mnist import bundled_test_set
+from digitviz.gui.app import ensure_app
 from digitviz.gui.evaluator import Evaluator
 from digitviz.gui.state import AppState
 

@@ -55,26 +55,46 @@ class EpochReport:
 
 
 class Adam:
-    """Adam (Kingma & Ba) over a list of parameter arrays, updated in place."""
+    """Adam (Kingma & Ba) over a list of parameter arrays.
+
+    The parameters are copied into one flat buffer and ``params`` are views into it, so a step
+    is a few whole-buffer operations rather than a few per array; use :meth:`for_network`,
+    which makes the network's own arrays those views.
+    """
 
     def __init__(self, params: list[np.ndarray], beta1=0.9, beta2=0.999, eps=1e-8):
-        self.params = params
+        self.flat = np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p in params])
+        self.params = []
+        offset = 0
+        for p in params:
+            self.params.append(self.flat[offset : offset + p.size].reshape(p.shape))
+            offset += p.size
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        self.m = np.zeros_like(self.flat)
+        self.v = np.zeros_like(self.flat)
         self.t = 0
 
+    @classmethod
+    def for_network(cls, network: Network, **kwargs) -> Adam:
+        """An optimizer whose buffer holds ``network``'s weights and biases (rebound as views)."""
+        n = len(network.weights)
+        opt = cls(network.weights + network.biases, **kwargs)
+        network.weights = opt.params[:n]
+        network.biases = opt.params[n:]
+        return opt
+
     def step(self, grads: list[np.ndarray], lr: float) -> None:
+        """Update ``params`` in place from gradients shaped like them."""
         self.t += 1
         b1, b2 = self.beta1, self.beta2
+        g = np.concatenate([gr.ravel() for gr in grads])
+        self.m *= b1
+        self.m += (1 - b1) * g
+        self.v *= b2
+        self.v += (1 - b2) * (g * g)
         # Bias corrections folded into the step size.
         step = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            p -= step * m / (np.sqrt(v) + self.eps)
+        self.flat -= step * self.m / (np.sqrt(self.v) + self.eps)
 
 
 def one_hot(labels: np.ndarray, n_classes: int = 10) -> np.ndarray:
@@ -170,7 +190,7 @@ def train(
     """
     network = initial_network(config)
     _, shuffle_rng, augment_rng = _generators(config.seed)
-    optimizer = Adam(network.weights + network.biases)
+    optimizer = Adam.for_network(network)
     steps_per_epoch = math.ceil(len(training) / config.batch_size)
     total = steps_per_epoch * config.epochs
     history: list[EpochReport] = []

@@ -350,11 +350,24 @@ def save_weights(network: Network, path) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would have.
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _mode_for(path: Path) -> int:
+    """The existing file's permissions, or 0666 less the process umask for a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _npz_bytes(network: Network) -> bytes:

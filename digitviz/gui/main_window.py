@@ -18,10 +18,12 @@ from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
 from .compare import ComparePanel, Comparison
+from .drawing_panel import DrawingPanel
 from .evaluation_view import EvaluationView
 from .evaluator import Evaluator
 from .network_info import NetworkInfoPanel
 from .neuron_edit import NeuronEditor
+from .prediction_panel import PredictionPanel
 from .state import AppState
 from .test_digits import TestDigitsBrowser
 from .weights_menu import WeightsMenu
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
         self._on_state_network_changed()
+        self._fit_docks_to_screen()
         self._restore_settings()
         if problem:
             self.report_error(problem)
@@ -97,10 +100,61 @@ class MainWindow(QMainWindow):
         self.scene_controller.set_animation_enabled(enabled)
 
     def _make_drawing_panel(self) -> None:
-        """Creates ``self.canvas`` and the view of what the network sees, in a dock."""
+        """Creates ``self.canvas`` and the view of what the network sees, in a dock; the Edit menu."""
+        self.drawing_panel = DrawingPanel(self.state)
+        self.canvas = self.drawing_panel.canvas
+        self.drawing_dock = self.add_dock("Draw", self.drawing_panel, Qt.DockWidgetArea.LeftDockWidgetArea,
+                                          "drawing_dock")
+        self.undo_action = QAction("&Undo stroke", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = QAction("&Redo stroke", self)
+        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
+        redo_keys = [QKeySequence("Ctrl+Shift+Z")] + [
+            k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k != QKeySequence("Ctrl+Shift+Z")
+        ]
+        self.redo_action.setShortcuts(redo_keys)
+        self.clear_action = QAction("&Clear canvas", self)
+        self.clear_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.canvas.undo)
+        self.redo_action.triggered.connect(self.canvas.redo)
+        self.clear_action.triggered.connect(self.canvas.clear)
+        self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
+        self.canvas.redoAvailable.connect(self.redo_action.setEnabled)
+        for action in (self.undo_action, self.redo_action, self.clear_action):
+            self.edit_menu.addAction(action)
+        self.edit_menu.addSeparator()
 
     def _make_prediction_panel(self) -> None:
-        """The winning digit, its confidence and the ten output bars, in a dock."""
+        """The winning digit, its confidence and the ten output bars, in a dock that stays open."""
+        self.prediction_panel = PredictionPanel(self.state)
+        self.prediction_dock = self.add_dock("Prediction", self.prediction_panel,
+                                             Qt.DockWidgetArea.RightDockWidgetArea, "prediction_dock")
+        # Always visible: it can move or float, but not close.
+        self.prediction_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+
+    def _fit_docks_to_screen(self) -> None:
+        """On a short screen (a 1366x768 laptop), stack docks as tabs until the window fits.
+
+        The drawing panel and the prediction stay on view; the docks tucked behind tabs are
+        the ones looked at one at a time anyway. A layout the user saved replaces this.
+        """
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        limit = screen.availableGeometry().height() - 40  # the title bar and frame
+        right = [self.findChild(QDockWidget, name) for name in ("network_info_dock", "weight_gallery")]
+        for dock in [d for d in right if d is not None]:
+            if self.minimumSizeHint().height() <= limit:
+                break
+            self.tabifyDockWidget(self.inspector_dock, dock)
+        if self.minimumSizeHint().height() > limit and getattr(self, "test_digits_dock", None) is not None:
+            self.tabifyDockWidget(self.drawing_dock, self.test_digits_dock)
+        self.inspector_dock.raise_()
+        self.drawing_dock.raise_()
 
     def _make_inspector(self) -> None:
         """The selection model, the inspector and "All weight images" docks, wired to the scene."""
@@ -339,7 +393,8 @@ class MainWindow(QMainWindow):
         image = np.asarray(image, dtype=np.float64)
         if image.size != 784:
             raise ValueError(f"show_input takes a 28x28 image, got shape {image.shape}")
-        self.state.set_input(image.reshape(28, 28), final=True)
+        # The canvas shows it (upscaled, undoable); the network gets exactly this image.
+        self.drawing_panel.show_input(image.reshape(28, 28))
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:

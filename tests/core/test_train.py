@@ -57,11 +57,23 @@ def test_validation_is_the_tail_of_the_training_data():
 
 
 def test_adam_minimises_a_quadratic():
-    x = np.array([5.0, -3.0])
-    opt = Adam([x])
+    opt = Adam([np.array([5.0, -3.0])])
+    (x,) = opt.params
     for _ in range(2000):
         opt.step([2 * (x - [1.0, 2.0])], 0.05)
     np.testing.assert_allclose(x, [1.0, 2.0], atol=1e-3)
+
+
+def test_adam_works_on_the_networks_own_arrays():
+    from digitviz.core.network import Network
+
+    net = Network.random([6, 4, 3], np.random.default_rng(0))
+    before = [w.copy() for w in net.weights]
+    opt = Adam.for_network(net)
+    gw, gb, _ = net.gradients(np.ones((2, 6)), np.eye(3)[:2])
+    opt.step(gw + gb, 0.1)
+    assert all(not np.array_equal(a, b) for a, b in zip(before, net.weights))
+    assert all(np.shares_memory(p, opt.flat) for p in net.weights + net.biases)
 
 
 def test_learning_rate_warms_up_then_decays():

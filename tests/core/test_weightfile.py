@@ -49,9 +49,15 @@ def test_saving_twice_gives_identical_bytes(net, tmp_path):
     assert a == b
 
 
-def test_save_leaves_no_temporary_files(net, tmp_path):
-    save_weights(net, tmp_path / "n.npz")
+def test_save_leaves_no_temporary_files_and_an_ordinary_mode(net, tmp_path):
+    path = save_weights(net, tmp_path / "n.npz")
     assert [p.name for p in tmp_path.iterdir()] == ["n.npz"]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    path.chmod(0o640)
+    save_weights(net, path)
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_nielsen_json_round_trip(net, tmp_path):
