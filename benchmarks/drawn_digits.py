@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -156,6 +157,11 @@ def main() -> None:
                 "naive (scaled)": np.array([net.predict(x.reshape(784)) for x in naive_inputs]),
             }
             accuracy_table(name, labels, predicted)
+            misread = Counter((d.label, d.variant, int(p)) for d, p in zip(digits, predicted["to_mnist"])
+                              if p != d.label)
+            if misread:
+                print("  misread (to_mnist): " + "; ".join(
+                    f"{label} {variant} -> {p} x{n}" for (label, variant, p), n in sorted(misread.items())))
     if args.live:
         live_cost(digits, files[0])
 

@@ -8,11 +8,13 @@ pen moves, at most one evaluation per display frame (a 16 ms coalescing timer) w
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -115,6 +117,28 @@ class DrawingPanel(QWidget):
         button.setCheckable(checkable)
         button.setAutoRaise(False)
         return button
+
+    def fill_menu(self, menu: QMenu, parent: QObject) -> tuple[QAction, QAction, QAction]:
+        """Add Undo stroke (Ctrl+Z), Redo stroke (Ctrl+Shift+Z) and Clear canvas (Delete) to ``menu``."""
+        undo = QAction("&Undo stroke", parent)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = QAction("&Redo stroke", parent)
+        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
+        shift_z = QKeySequence("Ctrl+Shift+Z")
+        redo.setShortcuts([shift_z] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                                       if k != shift_z])
+        clear = QAction("&Clear canvas", parent)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        for action, slot, available in ((undo, self.canvas.undo, self.canvas.undoAvailable),
+                                        (redo, self.canvas.redo, self.canvas.redoAvailable),
+                                        (clear, self.canvas.clear, None)):
+            action.triggered.connect(slot)
+            if available is not None:
+                action.setEnabled(False)
+                available.connect(action.setEnabled)
+            menu.addAction(action)
+        menu.addSeparator()
+        return undo, redo, clear
 
     # -- feeding the network ----------------------------------------------------------------------
 

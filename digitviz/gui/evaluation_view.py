@@ -49,9 +49,10 @@ def put_in_scroll_area(widget: QWidget, content: QWidget) -> None:
     scroll.setWidget(content)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
-    # Scroll up and down only: the dock is never narrower than its content.
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setMinimumWidth(content.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+    # It shares a column with the inspector: let it scroll sideways rather than widen the column
+    # (and so narrow the network scene) for everyone.
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    scroll.setMinimumWidth(min(content.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width(), 320))
     outer = QVBoxLayout(widget)
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(scroll)

@@ -105,25 +105,8 @@ class MainWindow(QMainWindow):
         self.canvas = self.drawing_panel.canvas
         self.drawing_dock = self.add_dock("Draw", self.drawing_panel, Qt.DockWidgetArea.LeftDockWidgetArea,
                                           "drawing_dock")
-        self.undo_action = QAction("&Undo stroke", self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = QAction("&Redo stroke", self)
-        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
-        redo_keys = [QKeySequence("Ctrl+Shift+Z")] + [
-            k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k != QKeySequence("Ctrl+Shift+Z")
-        ]
-        self.redo_action.setShortcuts(redo_keys)
-        self.clear_action = QAction("&Clear canvas", self)
-        self.clear_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
-        self.undo_action.triggered.connect(self.canvas.undo)
-        self.redo_action.triggered.connect(self.canvas.redo)
-        self.clear_action.triggered.connect(self.canvas.clear)
-        self.canvas.undoAvailable.connect(self.undo_action.setEnabled)
-        self.canvas.redoAvailable.connect(self.redo_action.setEnabled)
-        for action in (self.undo_action, self.redo_action, self.clear_action):
-            self.edit_menu.addAction(action)
+        # Edit -> Undo stroke (Ctrl+Z), Redo stroke (Ctrl+Shift+Z), Clear canvas (Delete).
+        self.undo_action, self.redo_action, self.clear_action = self.drawing_panel.fill_menu(self.edit_menu, self)
         self.edit_menu.addSeparator()
 
     def _make_prediction_panel(self) -> None:
@@ -422,9 +405,11 @@ class MainWindow(QMainWindow):
             return
         screen = QGuiApplication.primaryScreen()
         avail = screen.availableGeometry() if screen else None
-        width = min(1500, int(avail.width() * 0.95)) if avail else 1300
-        height = min(900, int(avail.height() * 0.92)) if avail else 720
+        width = min(1600, int(avail.width() * 0.95)) if avail else 1300
+        height = min(1000, int(avail.height() * 0.92)) if avail else 720
         self.resize(width, height)
+        # First run: side columns only as wide as their contents need, the rest for the network.
+        self.resizeDocks([self.drawing_dock, self.prediction_dock], [290, 420], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         settings = QSettings()

@@ -72,6 +72,8 @@ def paint_overlay(painter: QtGui.QPainter, size: QtCore.QSize, view_mode: str,
         font.setPixelSize(16)
         painter.setFont(font)
         painter.setPen(_c(colors.DIM_TEXT))
-        painter.drawText(QtCore.QRectF(0, 0, size.width(), 60).translated(0, size.height() * 0.06),
+        # Below the legend, so the two never overlap in a narrow view.
+        top = max(box.bottom() + 8, size.height() * 0.06)
+        painter.drawText(QtCore.QRectF(0, top, size.width(), 40),
                          QtCore.Qt.AlignmentFlag.AlignCenter, hint)
     painter.restore()

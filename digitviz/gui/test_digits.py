@@ -93,7 +93,9 @@ class TestDigitsBrowser(QWidget):
         self.verdict = QLabel("")
         self.verdict.setTextFormat(Qt.TextFormat.RichText)
         self.position_label = QLabel("")
-        self.position_label.setWordWrap(True)
+        # Wrapping, so a long verdict never widens the left column (and the window past the screen).
+        for label in (self.title, self.verdict, self.position_label):
+            label.setWordWrap(True)
         info = QVBoxLayout()
         for label in (self.title, self.verdict, self.position_label):
             info.addWidget(label)
