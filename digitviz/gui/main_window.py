@@ -205,12 +205,16 @@ class MainWindow(QMainWindow):
         self.comparison_model = Comparison(self.state, self)
         self.network_info = NetworkInfoPanel(self.state, self.evaluator, lambda: self.weights_menu.current_path)
         self.weights_menu.sourceChanged.connect(self.network_info.refresh_source)
-        self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea, "network_info_dock")
+        self.network_info_dock = self.add_dock("Network", self.network_info, Qt.DockWidgetArea.RightDockWidgetArea,
+                                               "network_info_dock")
         self.compare_panel = ComparePanel(self.state, self.comparison_model, self.evaluator)
         self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)
         self.compare_dock = self.add_dock(
             "Compare", self.compare_panel, Qt.DockWidgetArea.RightDockWidgetArea, "compare_dock"
         )
+        # A tab beside the network's facts: it appears (and comes to the front) when comparing.
+        self.tabifyDockWidget(self.network_info_dock, self.compare_dock)
+        self.network_info_dock.raise_()
         self.compare_dock.hide()
 
     def _make_test_digits(self) -> None:
@@ -340,6 +344,7 @@ class MainWindow(QMainWindow):
         if not self.weights_menu.compare_with(path, self.comparison_model):
             return False
         self.compare_dock.show()
+        self.compare_dock.raise_()
         return True
 
     def stop_comparing(self) -> None:

@@ -8,10 +8,9 @@ the network shown changes only when a complete, valid one was read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
@@ -19,10 +18,15 @@ from ..core.network import Network
 from ..core.resources import weights_path
 from ..core.weightfile import WeightFileError, save_weights
 from .loading import read_network_responsively
+from .weight_sources import (
+    bundled_weights,
+    clear_recent,
+    forget_recent,
+    menu_text,
+    read_recent,
+    remember_recent,
+)
 
-RECENT_KEY = "weights/recent"
-MAX_RECENT = 10
-WEIGHT_SUFFIXES = (".npz", ".json", ".pkl", ".pickle", ".safetensors")
 OPEN_FILTERS = (
     "Weight files (*.npz *.json *.pkl *.pickle *.safetensors);;"
     "digitviz weights (*.npz);;"
@@ -33,103 +37,6 @@ OPEN_FILTERS = (
 )
 NPZ_FILTER = "digitviz weights (*.npz)"
 JSON_FILTER = "Nielsen network2 JSON (*.json)"
-
-
-# -- recent files (QSettings, so the list survives a restart) ------------------------------------
-
-
-def read_recent() -> list[Path]:
-    """The remembered weight files, most recent first."""
-    value = QSettings().value(RECENT_KEY, [])
-    if isinstance(value, str):  # the INI backend gives back a one-element list as a plain string
-        value = [value]
-    return [Path(v) for v in (value or []) if v]
-
-
-def _write_recent(paths: list[Path]) -> None:
-    settings = QSettings()
-    settings.setValue(RECENT_KEY, [str(p) for p in paths[:MAX_RECENT]])
-    settings.sync()
-
-
-def remember_recent(path) -> None:
-    """Put ``path`` (made absolute) at the top of the recent list."""
-    path = Path(path).expanduser().absolute()
-    _write_recent([path] + [p for p in read_recent() if p != path])
-
-
-def forget_recent(path) -> None:
-    path = Path(path).expanduser().absolute()
-    _write_recent([p for p in read_recent() if p != path])
-
-
-# -- bundled files and their model card ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BundledWeights:
-    """A file in ``weights/``: its name and shape, its description, or why it cannot be read."""
-
-    path: Path
-    title: str
-    description: str
-    problem: str | None = None
-
-
-def model_card_descriptions(text: str) -> dict[str, str]:
-    """File name -> first paragraph under the model card heading that names that file."""
-    found: dict[str, str] = {}
-    current: str | None = None
-    paragraph: list[str] = []
-    in_fence = False
-    for line in text.splitlines() + [""]:
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        if stripped.startswith("#"):
-            current = next(
-                (w.strip("`*_:()") for w in stripped.split() if w.strip("`*_:()").endswith(WEIGHT_SUFFIXES)),
-                None,
-            )
-            paragraph = []
-            continue
-        if current is None or current in found:
-            continue
-        if stripped and not stripped.startswith(("|", "-", "*", ">")):
-            paragraph.append(stripped)
-        elif paragraph:
-            found[current] = " ".join(paragraph)
-    return found
-
-
-def bundled_weights(folder: Path | None = None) -> list[BundledWeights]:
-    """Every weight file shipped in ``weights/``, sorted by name, each read once to describe it."""
-    from ..core.weightfile import load_weights
-
-    folder = weights_path() if folder is None else Path(folder)
-    if not folder.is_dir():
-        return []
-    card = folder / "README.md"
-    described = model_card_descriptions(card.read_text(encoding="utf-8", errors="replace")) if card.is_file() else {}
-    found = []
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in WEIGHT_SUFFIXES and p.is_file()):
-        try:
-            net = load_weights(path)
-        except WeightFileError as exc:
-            found.append(BundledWeights(path, path.name, "", exc.problem))
-            continue
-        description = str(net.metadata.get("description") or described.get(path.name, ""))
-        found.append(BundledWeights(path, f"{net.name} ({net.shape_text})", description))
-    return found
-
-
-def _menu_text(item: BundledWeights, limit: int = 70) -> str:
-    text = f"{item.path.name}: {item.description or item.title}"
-    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return text.replace("&", "&&")
 
 
 # -- the controller ------------------------------------------------------------------------------
@@ -317,14 +224,19 @@ class WeightsMenu(QObject):
         self.recent_menu.addSeparator()
         clear = self.recent_menu.addAction("Clear list")
         clear.setEnabled(bool(recent))
-        clear.triggered.connect(lambda: _write_recent([]))
+        clear.triggered.connect(clear_recent)
 
     def _fill_bundled(self, menu: QMenu, on_pick) -> None:
         items = bundled_weights()
         for item in items:
-            action = menu.addAction(_menu_text(item))
-            action.setToolTip(f"{item.title}\n{item.description}\n{item.path}".strip()
-                              if item.problem is None else f"Cannot be read: {item.problem}")
+            action = menu.addAction(menu_text(item))
+            if item.problem is None:
+                # Shown in the status bar while the entry is hovered, and as its tooltip.
+                action.setStatusTip(item.description or item.title)
+                action.setToolTip(f"{item.description}\n{item.path}".strip())
+            else:
+                action.setStatusTip(f"{item.path.name} cannot be read: {item.problem}")
+                action.setToolTip(f"Cannot be read: {item.problem}")
             action.setEnabled(item.problem is None)
             action.triggered.connect(lambda _=False, p=item.path: on_pick(p))
         if not items:

@@ -144,3 +144,52 @@ def test_the_second_networks_accuracy_is_measured_too(window, other, qtbot):
     qtbot.waitUntil(lambda: job.accuracy is not None, timeout=10_000)
     digits = bundled_test_set()
     assert job.accuracy == pytest.approx(np.mean(net.predict(digits.images) == digits.labels))
+
+
+def test_trained_versus_untrained_the_classic_lesson(qtbot):
+    from digitviz.core.resources import default_weights_path, weights_path
+
+    assert default_weights_path().is_file()
+    window = MainWindow()  # the shipped, trained network
+    qtbot.addWidget(window)
+    assert window.compare_with(weights_path("untrained.npz"))
+    digits = bundled_test_set()
+    trained_right = disagreements = 0
+    for image, label in zip(digits.images[:50], digits.labels[:50]):
+        window.show_input(image.reshape(28, 28))
+        trained_right += window.prediction[0] == label
+        disagreements += window.compare_panel.verdict_label.styleSheet() == DISAGREE_STYLE
+    assert trained_right >= 45
+    assert disagreements >= 30
+    close_message_boxes(window)
+
+
+def test_a_digit_drawn_with_the_mouse_is_read_by_both_and_again_after_opening_another(qtbot):
+    from drawn import draw_digit, place
+
+    from digitviz import load_weights
+    from digitviz.core.resources import weights_path
+
+    window = MainWindow()  # the shipped, trained network
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.animation_enabled = False
+    untrained = load_weights(weights_path("untrained.npz"))
+    assert window.compare_with(weights_path("untrained.npz"))
+    seven = [[(0.15, 0.1), (0.5, 0.1), (0.85, 0.1), (0.7, 0.4), (0.55, 0.7), (0.45, 0.95)]]
+    draw_digit(window.canvas, place(seven, 0.6, (0.5, 0.5)))
+    x = window.state.input
+    assert window.prediction[0] == 7
+    assert window.comparison[0] == untrained.predict(x)
+    np.testing.assert_allclose(window.comparison[1], untrained.forward(x)[-1])
+
+    # Opening another network reads the same drawing again; the comparison stays.
+    relu = load_weights(weights_path("relu.npz"))
+    assert window.open_weights(weights_path("relu.npz"))
+    np.testing.assert_array_equal(window.state.input, x)
+    np.testing.assert_allclose(window.prediction[1], relu.forward(x)[-1])
+    assert window.comparison[0] == untrained.predict(x)
+    assert window.compare_panel.verdict_label.text().startswith(
+        "They disagree" if relu.predict(x) != untrained.predict(x) else "Both read")
+    close_message_boxes(window)

@@ -26,9 +26,9 @@ from weight_cases import (
 
 from digitviz import load_weights, save_weights
 from digitviz.core.mnist import bundled_test_set
-from digitviz.gui import MainWindow, loading, weights_menu
+from digitviz.gui import MainWindow, loading, weight_sources, weights_menu
 from digitviz.gui import evaluator as evaluator_module
-from digitviz.gui.weights_menu import RECENT_KEY, read_recent
+from digitviz.gui.weight_sources import RECENT_KEY, read_recent
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -352,7 +352,7 @@ def test_the_recent_list_survives_a_restart(qtbot, tmp_path, start_file):
     code = (
         "from PySide6.QtCore import QCoreApplication as A; app = A([]); "
         f"A.setOrganizationName({names[0]!r}); A.setApplicationName({names[1]!r}); "
-        "from digitviz.gui.weights_menu import read_recent; print([str(p) for p in read_recent()])"
+        "from digitviz.gui.weight_sources import read_recent; print([str(p) for p in read_recent()])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=True).stdout
@@ -384,18 +384,24 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
     plain = random_network(seed=37, name="plain")
     plain.metadata.pop("description")
     save_weights(plain, folder / "plain.npz")
+    scored = random_network(seed=38, name="scored")
+    scored.metadata.update(description="", test_accuracy=0.9612)
+    save_weights(scored, folder / "scored.npz")
     (folder / "broken.npz").write_bytes(b"PK\x03\x04broken")
     (folder / "README.md").write_text("# Model card\n\n## `plain.npz`\n\nA network described only by the "
                                       "model card.\nSecond line.\n\n- bullet\n")
     (folder / "__init__.py").write_text("")
-    monkeypatch.setattr(weights_menu, "weights_path", lambda *parts: folder.joinpath(*parts))
+    monkeypatch.setattr(weight_sources, "weights_path", lambda *parts: folder.joinpath(*parts))
     menu = window.weights_menu.bundled_menu
     menu.aboutToShow.emit()
     actions = {a.text().split(":")[0]: a for a in menu.actions()}
-    assert set(actions) == {"broken.npz", "default.npz", "plain.npz"}
-    assert "random weights, seed 36" in actions["default.npz"].text()
-    assert "described only by the model card. Second line." in actions["plain.npz"].toolTip()
+    assert set(actions) == {"broken.npz", "default.npz", "plain.npz", "scored.npz"}
+    assert actions["default.npz"].text() == "default.npz: trained (784-16-16-10)"
+    assert actions["default.npz"].statusTip() == "random weights, seed 36"
+    assert actions["scored.npz"].text() == "scored.npz: scored (784-16-16-10), 96.1% on the MNIST test set"
+    assert actions["plain.npz"].statusTip() == "A network described only by the model card. Second line."
     assert not actions["broken.npz"].isEnabled()
+    assert "cannot be read" in actions["broken.npz"].statusTip()
     actions["plain.npz"].trigger()
     assert same_network(window.network, plain)
 
@@ -403,7 +409,7 @@ def test_bundled_menu_lists_every_shipped_file_with_its_description(window, tmp_
 def test_model_card_paragraph_under_the_heading_that_names_the_file():
     card = ("# Weights\n\nIntro.\n\n## default.npz (784-16-16-10)\n\n```\ndigitviz train ...\n```\n"
             "Trained with Adam,\naugmented.\n\n## relu.npz\nReLU variant.\n")
-    assert weights_menu.model_card_descriptions(card) == {
+    assert weight_sources.model_card_descriptions(card) == {
         "default.npz": "Trained with Adam, augmented.", "relu.npz": "ReLU variant."}
 
 
