@@ -16,6 +16,7 @@ import io
 import json
 import os
 import pickle
+import stat
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -86,7 +87,11 @@ def _read_bytes(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise WeightFileError(path, "is a directory, not a weight file")
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe would block the read forever, a device could stream without end.
+            raise WeightFileError(path, "is not a regular file (a pipe, socket or device?)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise WeightFileError(
                 path, f"is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit"

@@ -237,6 +237,15 @@ def test_missing_file_and_directory(tmp_path):
         load_weights(tmp_path)
 
 
+def test_pipes_and_devices_are_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "weights.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(WeightFileError, match="not a regular file"):
+        load_weights(fifo)  # would block forever if it tried to read
+    with pytest.raises(WeightFileError, match="not a regular file"):
+        load_weights("/dev/zero")
+
+
 def test_unreadable_file(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "locked.npz")
     real_open = open
