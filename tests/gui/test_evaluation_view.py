@@ -1,4 +1,3 @@
-import threading
 
 import numpy as np
 import pytest
@@ -9,7 +8,7 @@ from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.core.resources import default_weights_path
 from digitviz.core.weightfile import load_weights, save_weights
-from digitviz.gui import MainWindow, evaluator
+from digitviz.gui import MainWindow
 from digitviz.gui.evaluator import network_fingerprint
 
 
@@ -35,21 +34,6 @@ def window(qtbot, network):
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.evaluation_view.evaluation is not None, timeout=10_000)
     return window
-
-
-@pytest.fixture
-def gate(monkeypatch):
-    """Holds every evaluation on its worker thread until set."""
-    gate = threading.Event()
-    real = evaluator.evaluate
-
-    def gated(net, data, **kwargs):
-        gate.wait(10)
-        return real(net, data, **kwargs)
-
-    monkeypatch.setattr(evaluator, "evaluate", gated)
-    yield gate
-    gate.set()
 
 
 def _independent_confusion(network, digits):

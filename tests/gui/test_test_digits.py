@@ -141,19 +141,7 @@ def test_keys_browse(qtbot, window):
     assert browser.class_combo.currentText() == "any" and not browser.wrong_check.isChecked()
 
 
-def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, monkeypatch):
-    import threading
-
-    from digitviz.gui import evaluator
-
-    gate = threading.Event()
-    real = evaluator.evaluate
-
-    def gated(net, data, **kwargs):
-        gate.wait(10)
-        return real(net, data, **kwargs)
-
-    monkeypatch.setattr(evaluator, "evaluate", gated)
+def test_mistake_filter_waits_for_the_answers(qtbot, network, digits, gate):
     window = MainWindow(weights=network)
     qtbot.addWidget(window)
     browser = window.test_digits
