@@ -79,7 +79,8 @@ class Evaluator(QObject):
         self._kept: set[str] = set()
         self._current_key = ""
         state.networkChanged.connect(self._on_state_network_changed)
-        state.activationsChanged.connect(self._on_state_activations_changed)
+        # The same network object with edited arrays has another fingerprint: evaluate it afresh.
+        state.parametersChanged.connect(self._on_state_network_changed)
         app = QCoreApplication.instance()
         if app is not None:  # the thread pool waits for running jobs at exit: stop them first
             app.aboutToQuit.connect(self.cancel_all)
@@ -147,12 +148,6 @@ class Evaluator(QObject):
                 del self._tasks[other]
         self.request(self._state.network)
         self.currentChanged.emit(self._cache.get(key))
-
-    @Slot(bool)
-    def _on_state_activations_changed(self, final: bool) -> None:
-        # AppState.refresh() after in-place edits announces no new network: notice by the hash.
-        if final:
-            self._on_state_network_changed()
 
     # -- tasks --------------------------------------------------------------------------------
 

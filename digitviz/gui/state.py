@@ -18,12 +18,15 @@ class AppState(QObject):
     Signals
     -------
     networkChanged() : a different network was set (possibly another shape).
+    parametersChanged() : the network's arrays were edited in place (:meth:`refresh`); views
+        that cache anything derived from the weights rebuild it. ``activationsChanged`` follows.
     activationsChanged(bool final) : new activations; ``final`` is False while the pen is still
         moving (views follow live, without animation) and True when an input is complete (a
         stroke ended, a test digit was fed, the network changed): views may animate it.
     """
 
     networkChanged = Signal()
+    parametersChanged = Signal()
     activationsChanged = Signal(bool)
 
     def __init__(self, network: Network, parent: QObject | None = None):
@@ -80,8 +83,9 @@ class AppState(QObject):
         self.activationsChanged.emit(final)
 
     def refresh(self) -> None:
-        """Re-evaluate after the network's arrays were edited in place."""
+        """Re-evaluate after the network's arrays were edited in place, and say so."""
         self._evaluate()
+        self.parametersChanged.emit()
         self.activationsChanged.emit(True)
 
     def _evaluate(self) -> None:

@@ -67,7 +67,6 @@ class WeightGallery(QWidget):
         self._columns = 1
         self._side = 0
         self._cell = (0, 0)
-        self._fingerprint: tuple | None = None
         self._captions: list[pg.TextItem] = []
         self._caption_font = QFont()
         self._caption_font.setPointSizeF(7.5)
@@ -89,6 +88,7 @@ class WeightGallery(QWidget):
 
         self.item.pixelClicked.connect(self._on_item_pixel_clicked)
         state.networkChanged.connect(self._on_state_network_changed)
+        state.parametersChanged.connect(self._rebuild)  # weights edited in place
         state.activationsChanged.connect(self._on_state_activations_changed)
         selection.selectionChanged.connect(self._on_selection_changed)
         self._rebuild()
@@ -111,7 +111,6 @@ class WeightGallery(QWidget):
         net = self._state.network
         w = net.weights[0]
         side = grid_side(w.shape[1])
-        self._fingerprint = (id(net), float(w.sum()))
         if not side:
             self.item.clear()
             return
@@ -156,11 +155,7 @@ class WeightGallery(QWidget):
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:
-        net = self._state.network
-        if final and (id(net), float(net.weights[0].sum())) != self._fingerprint:
-            self._rebuild()  # weights edited in place (state.refresh)
-        else:
-            self._update_captions()
+        self._update_captions()
 
     @Slot()
     def _on_selection_changed(self) -> None:

@@ -301,6 +301,14 @@ def test_gallery_follows_the_network_shape(window):
     assert window.selected_neuron == (1, 29)
 
 
+def test_gallery_redraws_weights_edited_in_place_on_refresh(window):
+    gallery = window.weight_gallery
+    before = gallery.image().copy()
+    window.network.weights[0][3] = -window.network.weights[0][3]
+    window.state.refresh()  # AppState.parametersChanged: the mosaic follows the new weights
+    assert not np.array_equal(gallery.image(), before)
+
+
 # -- what excites it ----------------------------------------------------------------------------
 
 
