@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
         """On a short screen (a 1366x768 laptop), stack docks as tabs until the window fits.
 
         The drawing panel and the prediction stay on view; the docks tucked behind tabs are
-        the ones looked at one at a time anyway. A layout the user saved replaces this.
+        the ones looked at one at a time anyway. A saved layout replaces this, unless it does not
+        fit the screen it is restored on.
         """
         screen = QGuiApplication.primaryScreen()
         if screen is None:
@@ -138,6 +139,9 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.drawing_dock, self.test_digits_dock)
         self.inspector_dock.raise_()
         self.drawing_dock.raise_()
+        # The window's minimum size follows its layout only when the layout next runs; run it now,
+        # or a minimum computed earlier with every dock stacked would keep the window too tall.
+        self.layout().activate()
 
     def _make_inspector(self) -> None:
         """The selection model, the inspector and "All weight images" docks, wired to the scene."""
@@ -403,6 +407,7 @@ class MainWindow(QMainWindow):
             state = settings.value("window/state")
             if state is not None:
                 self.restoreState(state)
+            self._keep_on_screen()
             return
         screen = QGuiApplication.primaryScreen()
         avail = screen.availableGeometry() if screen else None
@@ -411,6 +416,18 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
         # First run: side columns only as wide as their contents need, the rest for the network.
         self.resizeDocks([self.drawing_dock, self.prediction_dock], [290, 420], Qt.Orientation.Horizontal)
+
+    def _keep_on_screen(self) -> None:
+        """A layout saved on a larger screen (or another one) must still fit this one."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        if self.minimumSizeHint().height() > avail.height() - 40:
+            self._fit_docks_to_screen()
+        self.resize(min(self.width(), avail.width()), min(self.height(), avail.height() - 40))
+        if not avail.contains(self.frameGeometry().topLeft()):
+            self.move(avail.topLeft())
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         settings = QSettings()

@@ -32,3 +32,17 @@ def test_bad_weights_argument_keeps_a_working_window(qtbot, tmp_path):
     qtbot.addWidget(window)
     assert "bad.npz" in window.last_error
     assert window.network.sizes[0] == 784
+
+
+def test_first_run_window_is_no_taller_than_screen_or_layout_needs(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    avail = QGuiApplication.primaryScreen().availableGeometry()
+    wanted = min(1000, int(avail.height() * 0.92))
+    # Taller than both the size asked for and the fitted layout's minimum would push it off screen.
+    assert window.height() <= max(wanted, window.minimumSizeHint().height())
+    assert window.minimumSize().height() <= window.minimumSizeHint().height()
