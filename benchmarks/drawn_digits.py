@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QApplication
 from digitviz.core import load_weights
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.preprocess import to_mnist
-from digitviz.gui.canvas import DrawingCanvas
-from digitviz.gui.input_view import scaled_down as naive
+from digitviz.gui.drawing.canvas import DrawingCanvas
+from digitviz.gui.drawing.input_view import scaled_down as naive
 
 
 def replay(digits, pen_width: float | None) -> tuple[list[np.ndarray], float]:

@@ -25,8 +25,8 @@ from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.core.weightfile import load_weights
 from digitviz.gui.app import ensure_app
-from digitviz.gui.evaluator import Evaluator
-from digitviz.gui.state import AppState
+from digitviz.gui.models.evaluator import Evaluator
+from digitviz.gui.models.state import AppState
 
 
 def main() -> None:

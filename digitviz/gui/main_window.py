@@ -17,16 +17,16 @@ from .. import __version__
 from ..core.network import Network
 from ..core.resources import default_weights_path
 from ..core.weightfile import WeightFileError, load_weights
-from .compare import ComparePanel, Comparison
-from .drawing_panel import DrawingPanel
-from .evaluation_view import EvaluationView
-from .evaluator import Evaluator
-from .network_info import NetworkInfoPanel
-from .neuron_edit import NeuronEditor
-from .prediction_panel import PredictionPanel
-from .state import AppState
-from .test_digits import TestDigitsBrowser
-from .weights_menu import WeightsMenu
+from .drawing.panel import DrawingPanel
+from .files.weights_menu import WeightsMenu
+from .models.evaluator import Evaluator
+from .models.state import AppState
+from .panels.compare import ComparePanel, Comparison
+from .panels.digit_browser import TestDigitsBrowser
+from .panels.evaluation import EvaluationView
+from .panels.network_info import NetworkInfoPanel
+from .panels.neuron_editor import NeuronEditor
+from .panels.prediction import PredictionPanel
 
 HELP_TEXT = """<h3>How to read this</h3>
 <p><b>Draw</b> a digit on the canvas with the left mouse button (right button erases).
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
 
     def _make_scene(self) -> QWidget:
         """The network scene (``self.scene``), its View-menu actions and File -> Export image."""
-        from .scene_actions import install_scene
+        from .scene.controller import install_scene
 
         return install_scene(self)
 
@@ -145,9 +145,9 @@ class MainWindow(QMainWindow):
 
     def _make_inspector(self) -> None:
         """The selection model, the inspector and "All weight images" docks, wired to the scene."""
-        from .inspector import InspectorPanel
-        from .selection import NeuronSelection, SelectionKeys
-        from .weight_gallery import WeightGallery
+        from .inspector.gallery import WeightGallery
+        from .inspector.panel import InspectorPanel
+        from .models.selection import NeuronSelection, SelectionKeys
 
         self.selection = NeuronSelection(self.state, self)
         self.inspector = InspectorPanel(self.state, self.selection)

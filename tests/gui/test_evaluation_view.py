@@ -9,7 +9,7 @@ from digitviz.core.network import Network
 from digitviz.core.resources import default_weights_path
 from digitviz.core.weightfile import load_weights, save_weights
 from digitviz.gui import MainWindow
-from digitviz.gui.evaluator import network_fingerprint
+from digitviz.gui.models.evaluator import network_fingerprint
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,199 @@
+"""The drawing panel: the canvas, its tools, what the network sees, and the live wiring.
+
+canvas image -> ``mnist_steps`` (crop, scale into 20x20, centre) -> ``state.set_input``. While the
+pen moves, at most one evaluation per display frame (a 16 ms coalescing timer) with
+``final=False``; when a stroke ends (or clear / undo / redo) at once with ``final=True``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.preprocess import mnist_steps
+from ..models.state import AppState
+from .canvas import ERASER, PEN, DrawingCanvas
+from .input_view import InputView
+
+FRAME_MS = 16
+
+
+class DrawingPanel(QWidget):
+    """Canvas, pen/eraser tools, pen width, Clear / Undo / Redo, and the network's view of it.
+
+    ``show_input(image28)`` shows a 28x28 image on the canvas (upscaled, undoable) and feeds that
+    exact image to the network, without preprocessing it again.
+    """
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.canvas = DrawingCanvas()
+        self.input_view = InputView()
+        # A 28x28 image shown with show_input: while the canvas holds exactly its upscaled
+        # picture (also after undo/redo back to it), the network gets the exact image.
+        self._fed: tuple[bytes, np.ndarray] | None = None
+        self._feeding = False
+
+        self.pen_button = self._tool_button("Pen", "Draw (left button)")
+        self.eraser_button = self._tool_button("Eraser", "Erase with the left button (the right button always erases)")
+        self.pen_button.setChecked(True)
+        tools = QButtonGroup(self)
+        tools.addButton(self.pen_button)
+        tools.addButton(self.eraser_button)
+        tools.setExclusive(True)
+        self.eraser_button.toggled.connect(self._on_eraser_button_toggled)
+
+        self.width_box = QSpinBox()
+        self.width_box.setRange(4, 60)
+        self.width_box.setSuffix(" px")
+        self.width_box.setValue(round(self.canvas.pen_width))
+        self.width_box.setToolTip(f"Pen width in canvas pixels (the canvas is {self.canvas.resolution} "
+                                  "pixels wide); the default gives MNIST-like strokes")
+        self.width_box.valueChanged.connect(self._on_width_box_value_changed)
+
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Clear the canvas (Esc or Delete)")
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.undo_button = self._tool_button("Undo", "Undo the last stroke (Ctrl+Z)", checkable=False)
+        self.redo_button = self._tool_button("Redo", "Redo (Ctrl+Shift+Z)", checkable=False)
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.redo_button.clicked.connect(self.canvas.redo)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        self.canvas.undoAvailable.connect(self.undo_button.setEnabled)
+        self.canvas.redoAvailable.connect(self.redo_button.setEnabled)
+
+        row1 = QHBoxLayout()
+        row1.setSpacing(4)
+        row1.addWidget(self.pen_button)
+        row1.addWidget(self.eraser_button)
+        row1.addStretch(1)
+        width_label = QLabel("Width")
+        width_label.setBuddy(self.width_box)
+        row1.addWidget(width_label)
+        row1.addWidget(self.width_box)
+        row2 = QHBoxLayout()
+        row2.setSpacing(4)
+        row2.addWidget(self.undo_button)
+        row2.addWidget(self.redo_button)
+        row2.addStretch(1)
+        row2.addWidget(self.clear_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(row1)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(row2)
+        layout.addWidget(self.input_view)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.canvas.drawingChanged.connect(self._on_canvas_drawing_changed)
+        self.canvas.imageChanged.connect(self._on_canvas_image_changed)
+        state.activationsChanged.connect(self._on_state_activations_changed)
+        self._on_state_activations_changed(True)
+
+    @staticmethod
+    def _tool_button(text: str, tip: str, checkable: bool = True) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(checkable)
+        button.setAutoRaise(False)
+        return button
+
+    def fill_menu(self, menu: QMenu, parent: QObject) -> tuple[QAction, QAction, QAction]:
+        """Add Undo stroke (Ctrl+Z), Redo stroke (Ctrl+Shift+Z) and Clear canvas (Delete) to ``menu``."""
+        undo = QAction("&Undo stroke", parent)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = QAction("&Redo stroke", parent)
+        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
+        shift_z = QKeySequence("Ctrl+Shift+Z")
+        redo.setShortcuts([shift_z] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                                       if k != shift_z])
+        clear = QAction("&Clear canvas", parent)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        for action, slot, available in ((undo, self.canvas.undo, self.canvas.undoAvailable),
+                                        (redo, self.canvas.redo, self.canvas.redoAvailable),
+                                        (clear, self.canvas.clear, None)):
+            action.triggered.connect(slot)
+            if available is not None:
+                action.setEnabled(False)
+                available.connect(action.setEnabled)
+            menu.addAction(action)
+        menu.addSeparator()
+        return undo, redo, clear
+
+    # -- feeding the network ----------------------------------------------------------------------
+
+    def show_input(self, image: np.ndarray) -> None:
+        """Show a (28, 28) image in [0, 1] on the canvas and feed it to the network as it is."""
+        image = np.clip(np.nan_to_num(np.asarray(image, dtype=np.float64).reshape(28, 28)), 0.0, 1.0)
+        self._timer.stop()
+        self._feeding = True
+        try:
+            self.canvas.set_image(image)
+        finally:
+            self._feeding = False
+        self._fed = (self.canvas.image().tobytes(), image)
+        self._feed(final=True)
+
+    def _feed(self, final: bool) -> None:
+        """Send what the canvas shows to the network."""
+        self._timer.stop()
+        image = self.canvas.image()
+        if self._fed is not None and image.tobytes() == self._fed[0]:
+            exact = self._fed[1]
+            self.input_view.set_steps(None, image)
+            self.state.set_input(exact, final=final)
+            return
+        steps = mnist_steps(image)
+        self.input_view.set_steps(steps, image)
+        self.state.set_input(steps.result, final=final)
+
+    @Slot()
+    def _on_canvas_drawing_changed(self) -> None:
+        # Coalesce: however many mouse moves arrive, one evaluation per display frame.
+        if not self._timer.isActive():
+            self._timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        if self.canvas.is_drawing():
+            self._feed(final=False)
+
+    @Slot()
+    def _on_canvas_image_changed(self) -> None:
+        if not self._feeding:
+            self._feed(final=True)
+
+    @Slot(bool)
+    def _on_state_activations_changed(self, final: bool) -> None:
+        x = self.state.input
+        self.input_view.set_input(None if x is None else x.reshape(28, 28))
+
+    # -- tools ------------------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_eraser_button_toggled(self, on: bool) -> None:
+        self.canvas.tool = ERASER if on else PEN
+
+    @Slot(int)
+    def _on_width_box_value_changed(self, value: int) -> None:
+        self.canvas.set_pen_width(value)
