@@ -18,8 +18,9 @@ class AppState(QObject):
     Signals
     -------
     networkChanged() : a different network was set (possibly another shape).
-    parametersChanged() : the network's arrays were edited in place (:meth:`refresh`); views
-        that cache anything derived from the weights rebuild it. ``activationsChanged`` follows.
+    parametersChanged() : the weights changed but not the shape: arrays edited in place
+        (:meth:`refresh`) or a same-shape network shown (:meth:`update_parameters`); views that
+        cache anything derived from the weights rebuild it. ``activationsChanged`` follows.
     activationsChanged(bool final) : new activations; ``final`` is False while the pen is still
         moving (views follow live, without animation) and True when an input is complete (a
         stroke ended, a test digit was fed, the network changed): views may animate it.
@@ -69,6 +70,23 @@ class AppState(QObject):
         self._evaluate()
         self.networkChanged.emit()
         self.activationsChanged.emit(True)
+
+    def update_parameters(self, network: Network, final: bool = True) -> None:
+        """Show ``network`` in place of one of the same shape (a training step, a snapshot).
+
+        Views keep their layout: ``parametersChanged`` (not ``networkChanged``), then
+        ``activationsChanged(final)``. A network of another shape or activation is shown with
+        :meth:`set_network` instead.
+        """
+        old = self._network
+        if (network.sizes != old.sizes or network.hidden_activation != old.hidden_activation
+                or network.output_activation != old.output_activation):
+            self.set_network(network)
+            return
+        self._network = network
+        self._evaluate()
+        self.parametersChanged.emit()
+        self.activationsChanged.emit(final)
 
     def set_input(self, image, final: bool = True) -> None:
         """Feed an input: (28, 28) or (784,) values in [0, 1], or None / all zeros for empty."""
