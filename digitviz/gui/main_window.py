@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._make_inspector()
         self._make_test_digits()
         self._make_weight_tools(weights, problem)
+        self._make_training()
 
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
@@ -267,6 +268,113 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
+
+    # -- training and teaching (issue 11) ---------------------------------------------------------
+
+    def _make_training(self) -> None:
+        """The Training dock and Train menu; "Wrong? It is a ..." under the prediction; the personal set."""
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtWidgets import QFileDialog, QVBoxLayout
+
+        from .models.messages import Messages
+        from .models.personal import PersonalDigits
+        from .models.training import TrainingSession
+        from .models.undo import make_undo_stack
+        from .training.actions import TrainingActions
+        from .training.panel import TrainingPanel
+        from .training.teach import PersonalDigitsDialog, TeachPanel
+
+        if getattr(self, "undo_stack", None) is None:  # until the window has its one shared stack
+            self.undo_stack = make_undo_stack(self)
+            self.edit_menu.addAction(self.undo_stack.createUndoAction(self, "Undo network change"))
+            self.edit_menu.addAction(self.undo_stack.createRedoAction(self, "Redo network change"))
+        messages = getattr(self, "messages", None)
+        if messages is None:
+            messages = Messages(self)
+            messages.errorReported.connect(self.report_error)
+            messages.statusShown.connect(self.statusBar().showMessage)
+        self.training = session = TrainingSession(self.state, parent=self)
+        self.personal = PersonalDigits(parent=self)
+        self.training_actions = actions = TrainingActions(self.state, session, self.personal, self.undo_stack,
+                                                          messages, self)
+        session.networkUpdated.connect(self.state.update_parameters)
+        session.problem.connect(messages.report_error)
+        self.personal.problem.connect(messages.report_error)
+        QCoreApplication.instance().aboutToQuit.connect(session.shutdown)
+
+        panel = self.training_panel = TrainingPanel(session)
+        self.training_dock = self.add_dock("Training", panel, Qt.DockWidgetArea.RightDockWidgetArea, "training_dock")
+        self.tabifyDockWidget(self.inspector_dock, self.training_dock)
+        self.inspector_dock.raise_()
+        panel.settingsEdited.connect(session.configure)
+        panel.startRequested.connect(session.start)
+        panel.pauseRequested.connect(session.pause)
+        panel.stepRequested.connect(session.step)
+        panel.resetRequested.connect(session.reset)
+        panel.snapshotRequested.connect(session.show_snapshot)
+        panel.useRequested.connect(actions.use_shown)
+
+        def save() -> None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save trained network", "trained.npz",
+                                                  "digitviz weights (*.npz)")
+            if path:
+                actions.save_shown(path)
+
+        def choose_folder() -> None:
+            folder = QFileDialog.getExistingDirectory(self, "The folder with the four MNIST .gz files",
+                                                      session.data_folder())
+            if folder:
+                session.load_data_folder(folder)
+
+        panel.saveRequested.connect(save)
+        panel.chooseFolderRequested.connect(choose_folder)
+
+        # Under the prediction, in the same dock: "Wrong? It is a: 0 1 ... 9".
+        self.teach_panel = teach = TeachPanel(self.state, self.personal)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.prediction_dock.widget())
+        column.addWidget(teach)
+        self.prediction_dock.setWidget(holder)
+        teach.labelChosen.connect(self.teach)
+        teach.fineTuneRequested.connect(actions.fine_tune)
+        self.personal_dialog = PersonalDigitsDialog(self.personal, self)
+        self.personal_dialog.deleteRequested.connect(actions.delete_personal)
+        teach.browseRequested.connect(self.personal_dialog.show)
+        actions.fineTuneStarted.connect(lambda: teach.set_busy(True, "Fine-tuning on your digits…"))
+        actions.fineTuneFinished.connect(
+            lambda result: teach.set_busy(False, result.html() if result is not None else ""))
+
+        self.train_menu = QMenu("T&rain", self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), self.train_menu)
+        self.train_action = self.train_menu.addAction("&Start training")
+        self.train_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.train_action.triggered.connect(lambda: session.pause() if session.is_running() else session.start())
+        session.runningChanged.connect(
+            lambda running: self.train_action.setText("&Pause training" if running else "&Start training"))
+        step = self.train_menu.addAction("S&tep one mini-batch", session.step)
+        step.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.train_menu.addAction("&Reset training", session.reset)
+        self.train_menu.addSeparator()
+        self.train_menu.addAction("Show the training &panel",
+                                  lambda: (self.training_dock.show(), self.training_dock.raise_()))
+        self.train_menu.addAction("&Fine-tune on my digits", actions.fine_tune)
+        self.train_menu.addAction("&My digits…", self.personal_dialog.show)
+        self.personal.load()
+
+    def teach(self, label: int) -> bool:
+        """Store the current drawing as ``label`` in the personal set (kept across restarts)."""
+        return self.training_actions.teach(label)
+
+    def personal_digits(self) -> tuple[np.ndarray, np.ndarray]:
+        """The personal set: ``(images (n, 784) float32 in [0, 1], labels (n,) int64)``."""
+        return self.personal.images, self.personal.labels
+
+    def fine_tune(self) -> bool:
+        """Fine-tune the network on the personal set (off the GUI thread; undoable with Ctrl+Z)."""
+        return self.training_actions.fine_tune()
 
     # -- menus ------------------------------------------------------------------------------------
 

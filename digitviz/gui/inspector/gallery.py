@@ -88,7 +88,7 @@ class WeightGallery(QWidget):
 
         self.item.pixelClicked.connect(self._on_item_pixel_clicked)
         state.networkChanged.connect(self._on_state_network_changed)
-        state.parametersChanged.connect(self._rebuild)  # weights edited in place
+        state.parametersChanged.connect(self._on_state_parameters_changed)  # same shape, new weights
         state.activationsChanged.connect(self._on_state_activations_changed)
         selection.selectionChanged.connect(self._on_selection_changed)
         self._rebuild()
@@ -152,6 +152,15 @@ class WeightGallery(QWidget):
     @Slot()
     def _on_state_network_changed(self) -> None:
         self._rebuild()
+
+    @Slot()
+    def _on_state_parameters_changed(self) -> None:
+        # Training shows new weights ~12 times a second: redraw the mosaic, keep the captions.
+        w = self._state.network.weights[0]
+        if self._side and w.shape[0] == len(self._captions) and grid_side(w.shape[1]) == self._side:
+            self.item.setImage(mosaic(w, self._columns, self._lut), autoLevels=False, levels=None)
+        else:
+            self._rebuild()
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:

@@ -9,7 +9,7 @@ edit finds its old result at once.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from ...core.evaluate import Evaluation, evaluate
 from ...core.mnist import Digits, bundled_test_set
@@ -17,6 +17,7 @@ from ...core.network import Network
 from ..workers.background import BackgroundTask
 from .state import AppState
 
+SETTLE_MS = 250  # new weights are evaluated once they stayed this long
 CACHE_SIZE = 32
 
 def network_fingerprint(network: Network) -> str:
@@ -79,8 +80,13 @@ class Evaluator(QObject):
         self._kept: set[str] = set()
         self._current_key = ""
         state.networkChanged.connect(self._on_state_network_changed)
-        # The same network object with edited arrays has another fingerprint: evaluate it afresh.
-        state.parametersChanged.connect(self._on_state_network_changed)
+        # The same network object with edited arrays has another fingerprint: evaluate it afresh,
+        # once the weights settle (training changes them ~12 times a second).
+        state.parametersChanged.connect(self._on_state_parameters_changed)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._on_settle_timeout)
         app = QCoreApplication.instance()
         if app is not None:  # the thread pool waits for running jobs at exit: stop them first
             app.aboutToQuit.connect(self.cancel_all)
@@ -137,7 +143,7 @@ class Evaluator(QObject):
     # -- state --------------------------------------------------------------------------------
 
     @Slot()
-    def _on_state_network_changed(self) -> None:
+    def _on_state_network_changed(self, settle: bool = False) -> None:
         key = network_fingerprint(self._state.network)
         if key == self._current_key:
             return
@@ -146,8 +152,20 @@ class Evaluator(QObject):
             if other != key and other not in self._kept:
                 task.cancel()
                 del self._tasks[other]
-        self.request(self._state.network)
+        if settle and key not in self._cache:
+            self._settle.start()
+        else:
+            self.request(self._state.network)
         self.currentChanged.emit(self._cache.get(key))
+
+    @Slot()
+    def _on_state_parameters_changed(self) -> None:
+        self._on_state_network_changed(settle=True)
+
+    @Slot()
+    def _on_settle_timeout(self) -> None:
+        if network_fingerprint(self._state.network) == self._current_key:
+            self.request(self._state.network)
 
     # -- tasks --------------------------------------------------------------------------------
 

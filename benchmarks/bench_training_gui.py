@@ -1,0 +1,133 @@
+"""Training in the app, with its live redraws, against the same training headless.
+
+Prints the headless epoch time (the core Trainer alone), the epoch time in the window while the
+scene, the weight images, the inspector and the prediction follow the training, how often the
+window redrew, and the longest event-loop stall while training ran.
+
+    PYTHONPATH=$PWD python benchmarks/bench_training_gui.py [--data ../shared/mnist] [--epochs 1]
+
+Without ``--data`` (or without the files there) it times on the bundled test digits instead,
+as a stand-in of 10,000 images for speed only (never to report an accuracy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def load(folder: str | None):
+    from digitviz.core.mnist import DataError, bundled_test_set, load_mnist
+
+    if folder:
+        try:
+            d = load_mnist(folder, "train")
+            return d.images, d.labels, f"{len(d):,} MNIST training digits"
+        except DataError as exc:
+            print(f"({exc}; timing on the bundled test digits instead)")
+    d = bundled_test_set()
+    return d.images, d.labels, f"{len(d):,} bundled test digits (stand-in for timing only)"
+
+
+def headless(images, labels, epochs: int, start) -> float:
+    from digitviz.core.trainer import Trainer
+
+    trainer = Trainer(start, images, labels, seed=0)
+    t0 = time.perf_counter()
+    trainer.step(epochs * trainer.batches_per_epoch)
+    return (time.perf_counter() - t0) / epochs
+
+
+def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("digitviz-bench")
+    QCoreApplication.setApplicationName("digitviz-bench")
+    app = QApplication.instance() or QApplication([])
+    from digitviz.core.mnist import bundled_test_set
+    from digitviz.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(*size)
+    window.show()
+    test = bundled_test_set()
+    window.show_input(test.images[0].reshape(28, 28))
+    window.select_neuron(1, 0)
+    window.training.set_training_data(images, labels)
+    window.training.configure(epochs=epochs)
+    window.training_dock.show()
+    window.training_dock.raise_()
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.01)
+
+    frames = [0]
+    window.state.parametersChanged.connect(lambda: frames.__setitem__(0, frames[0] + 1))
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setInterval(5)
+
+    def tick():
+        gaps.append(clock.restart() / 1000.0)
+
+    ticker.timeout.connect(tick)
+    done = {}
+
+    def finished(running: bool):
+        if not running:
+            done["wall"] = time.perf_counter() - done["t0"]
+            ticker.stop()
+            app.quit()
+
+    window.training.runningChanged.connect(finished)
+    done["t0"] = time.perf_counter()
+    clock.start()
+    ticker.start()
+    window.training.start()
+    app.exec()
+    result = {"wall": done["wall"] / epochs, "frames": frames[0], "stall": max(gaps[1:], default=0.0),
+              "worker": sum(window.training.epoch_seconds) / epochs,
+              "accuracy": window.training.last_accuracy}
+    window.close()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="folder with the MNIST .gz files")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--size", default="1600x900")
+    args = parser.parse_args()
+    from digitviz.core.network import Network
+    from digitviz.core.trainer import spawn_generators
+
+    images, labels, what = load(args.data)
+    start = Network.random([784, 16, 16, 10], spawn_generators(0)[0], "sigmoid", "softmax")
+    size = tuple(int(v) for v in args.size.split("x"))
+    print(f"Training 784-16-16-10 (Adam, cross-entropy, batches of 32) on {what}; load {os.getloadavg()[0]:.1f}")
+    t_headless = headless(images, labels, args.epochs, start)
+    print(f"headless:       {t_headless:.3f} s per epoch")
+    r = in_app(images, labels, args.epochs, size)
+    print(f"in the app:     {r['wall']:.3f} s per epoch (wall), {r['worker']:.3f} s in the worker's steps; "
+          f"{r['wall'] / t_headless:.2f}x headless")
+    print(f"redraws:        {r['frames']} in {r['wall'] * args.epochs:.1f} s "
+          f"({r['frames'] / (r['wall'] * args.epochs):.1f} per second)")
+    print(f"longest event-loop stall while training: {r['stall'] * 1000:.0f} ms")
+    if r["accuracy"] is not None and "test digits" not in what:
+        print(f"test accuracy (1,000-digit subset) after {args.epochs} epoch(s): {r['accuracy']:.1%}")
+    print(f"machine load after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,473 @@
+"""A training run inside the app: the core :class:`Trainer` in a worker process.
+
+:class:`TrainingSession` owns a :class:`TrainerProcess` (the core's Trainer in a child process:
+a worker *thread* would fight the GUI thread for Python's GIL, stalling both); the GUI thread
+never runs a step. The child reports the timeline (snapshots after 0, 1, 2, 4, ... batches and
+at every epoch's end, thinned here to a bounded list by the core's timeline helpers), the test
+accuracy at checkpoints on a subset of the bundled test digits, the costs and a live copy of the
+network. A QTimer on the GUI thread collects those about 12 times a second and announces the
+live network with ``networkUpdated``.
+
+The snapshots depend only on the seed, the settings, the start network and the data (never on
+timing), so the same run replays as the same film, bit for bit.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
+
+from ...core.mnist import TRAIN_IMAGES, TRAIN_LABELS, DataError, bundled_test_set
+from ...core.network import Network
+from ...core.resources import weights_path
+from ...core.timeline import MAX_SNAPSHOTS, thin_snapshots
+from ...core.trainer import spawn_generators
+from ...core.trainer_process import SharedDigits, TrainerProcess
+from ...core.weightfile import WeightFileError, load_weights
+from ..workers.background import BackgroundTask
+from .state import AppState
+from .training_settings import (
+    TrainingSettings,
+    _Series,
+    read_training_folder,
+)
+
+DATA_FOLDER_KEY = "training/mnist_folder"
+LIVE_INTERVAL_MS = 80  # the window follows the training ~12 times a second
+ACCURACY_SUBSET = 1000  # test digits used for the accuracy at checkpoints
+COST_SMOOTHING = 0.05  # weight of the newest step in the smoothed cost curve
+
+
+class TrainingSession(QObject):
+    """One training run: start, pause, step, reset, and its timeline of snapshots.
+
+    Parameters
+    ----------
+    state : the window's AppState, read (never written) for the "current" start network; the
+        window connects ``networkUpdated`` to ``state.update_parameters``.
+    test_digits : ``(images (n, 784), labels (n,))`` for the accuracy at checkpoints; default
+        every 10th digit of the bundled test set.
+
+    Signals
+    -------
+    networkUpdated(object network, bool final) : show this network (live while running and
+        while scrubbing, final=False; the end of a run or a reset, final=True).
+    progressChanged() : new costs, accuracies or epoch times (read :meth:`cost_curve`,
+        :meth:`accuracy_curve`, ``seconds_per_epoch``, ``batches_done``).
+    snapshotAdded(int count) : the timeline grew (or was thinned); ``count`` snapshots now.
+    snapshotShown(int index) : :meth:`show_snapshot` showed that snapshot.
+    runningChanged(bool running)
+    dataChanged() : training data arrived or went (``has_data``, ``data_text``).
+    cleared() : the run was reset: no snapshots, no curves.
+    problem(str message) : something the user must be told (no data, a bad folder, a diverged run).
+    """
+
+    networkUpdated = Signal(object, bool)
+    progressChanged = Signal()
+    snapshotAdded = Signal(int)
+    snapshotShown = Signal(int)
+    runningChanged = Signal(bool)
+    dataChanged = Signal()
+    cleared = Signal()
+    problem = Signal(str)
+
+    def __init__(self, state: AppState, test_digits=None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._settings = TrainingSettings()
+        self._digits: SharedDigits | None = None
+        self._data_text = ""
+        self._load_task: BackgroundTask | None = None
+        self._then: str | None = None  # what to do once the data being read arrive
+        if test_digits is None:
+            test = bundled_test_set()
+            step = len(test) // ACCURACY_SUBSET  # every 10th: all ten classes in their proportions
+            test_digits = (test.images[::step], test.labels[::step])
+        self._test = (np.ascontiguousarray(test_digits[0], dtype=np.float32), np.asarray(test_digits[1]))
+        self._process: TrainerProcess | None = None
+        self._start_network: Network | None = None
+        self._latest: Network | None = None
+        self._batches_done = 0
+        self._snapshots: list[tuple[int, Network]] = []
+        self._shown_snapshot: int | None = None
+        # What the window showed before training took it over ("Use this network" undoes to it).
+        self.network_before: Network | None = None
+        self._clear_history()
+        self._timer = QTimer(self)
+        self._timer.setInterval(LIVE_INTERVAL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def _clear_history(self) -> None:
+        self._costs = _Series()
+        self._smoothed: float | None = None
+        self._accuracy = _Series()
+        self._epoch_seconds: list[float] = []
+        self._run_clock: tuple[float, int] | None = None  # (start time, batches then) of this run
+
+    # -- settings and data ------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> TrainingSettings:
+        return self._settings
+
+    def configure(self, settings: TrainingSettings | None = None, **changes) -> None:
+        """Use ``settings`` (or the current ones with ``changes``) for the next run.
+
+        A run that has begun keeps its settings: call :meth:`reset` first (RuntimeError otherwise).
+        """
+        new = replace(settings or self._settings, **changes)
+        if self._process is not None and new != self._settings:
+            raise RuntimeError("a run has begun with other settings: reset it first")
+        self._settings = new
+
+    @property
+    def has_data(self) -> bool:
+        return self._digits is not None
+
+    @property
+    def data_text(self) -> str:
+        """What the training data is ("60,000 MNIST training digits from ..."), or why there is none."""
+        return self._data_text
+
+    def set_training_data(self, images, labels, text: str = "") -> None:
+        """Train on ``images`` (n, 784) in [0, 1] and ``labels`` (n,) digits (never test digits)."""
+        images = np.asarray(images)
+        labels = np.asarray(labels)
+        if images.ndim != 2 or images.shape[1] != 784 or labels.shape != (len(images),) or not len(images):
+            raise ValueError(f"need (n, 784) images and (n,) labels, got {images.shape} and {labels.shape}")
+        old, self._digits = self._digits, SharedDigits(images, labels)
+        if old is not None and self._process is None:
+            old.close()
+        self._data_text = text or f"{len(labels):,} training digits"
+        self.dataChanged.emit()
+
+    def training_data(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(images (n, 784) float32, labels (n,))`` to train on, or None before any were read."""
+        return None if self._digits is None else (self._digits.images, self._digits.labels)
+
+    @staticmethod
+    def data_folder() -> str:
+        """The MNIST folder the user chose last time ("" if none)."""
+        return str(QSettings().value(DATA_FOLDER_KEY, "", type=str) or "")
+
+    def load_data_folder(self, folder: str | None = None) -> bool:
+        """Read the MNIST training set from ``folder`` (default: the remembered one) off the GUI thread.
+
+        Returns False at once (with ``problem``) when no folder is known or it lacks the files;
+        otherwise the data arrive later with ``dataChanged`` (or a ``problem``).
+        """
+        folder = folder if folder is not None else self.data_folder()
+        if not folder or not all((Path(folder) / name).is_file() for name in (TRAIN_IMAGES, TRAIN_LABELS)):
+            shown = folder or "(no folder chosen yet)"
+            self._data_text = f"MNIST training files not found in {shown}"
+            self.dataChanged.emit()
+            self.problem.emit(f"MNIST training files not found in {shown}; "
+                              "choose the folder with the four .gz files.")
+            return False
+        if self._load_task is not None:
+            self._load_task.cancel()
+        self._data_text = f"Reading the MNIST training digits in {folder}…"
+        self.dataChanged.emit()
+        task = BackgroundTask(read_training_folder, folder, parent=self)
+        task.finished.connect(lambda digits, f=folder: self._on_data_loaded(f, digits))
+        task.failed.connect(self._on_data_failed)
+        self._load_task = task.start()
+        return True
+
+    def _on_data_loaded(self, folder: str, digits) -> None:
+        self._load_task = None
+        QSettings().setValue(DATA_FOLDER_KEY, str(folder))
+        self.set_training_data(digits.images, digits.labels, f"{len(digits):,} MNIST training digits from {folder}")
+        then, self._then = self._then, None
+        if then == "start":
+            self.start()
+        elif then == "step":
+            self.step()
+
+    @Slot(str)
+    def _on_data_failed(self, message: str) -> None:
+        self._load_task = None
+        self._then = None
+        first = message.splitlines()[0].removeprefix("DataError: ")
+        self._data_text = "No training data"
+        self.dataChanged.emit()
+        self.problem.emit(f"Could not read the MNIST training digits: {first}")
+
+    @property
+    def is_loading(self) -> bool:
+        return self._load_task is not None
+
+    def _data_ready_or_loading(self, then: str) -> bool | None:
+        """True: data ready. None: being read, ``then`` ("start", "step") follows. False: told why not."""
+        if self._digits is not None:
+            return True
+        if self.is_loading or (self.data_folder() and self.load_data_folder()):
+            self._then = then
+            return None
+        if not self.data_folder():
+            self.problem.emit("MNIST training files not found in (no folder chosen yet); "
+                              "choose the folder with the four .gz files.")
+        return False
+
+    # -- the run ------------------------------------------------------------------------------------
+
+    def start_network(self) -> Network:
+        """The network this run starts (or started) from."""
+        if self._start_network is not None:
+            return self._start_network
+        s = self._settings
+        if s.start == "current":
+            return self._state.network.copy()
+        if s.start == "untrained":
+            try:
+                return load_weights(weights_path("untrained.npz"))
+            except WeightFileError as exc:
+                raise DataError(str(exc)) from None
+        output = "softmax" if s.cost == "cross_entropy" else "sigmoid"
+        return Network.random([784, *s.hidden, 10], spawn_generators(s.seed)[0], s.activation, output)
+
+    def _ensure_process(self) -> bool:
+        if self._process is not None:
+            return True
+        try:
+            start = self.start_network()
+        except DataError as exc:
+            self.problem.emit(f"Cannot start training: {exc}")
+            return False
+        start.metadata["name"] = f"trained in digitviz (seed {self._settings.seed})"
+        self._process = TrainerProcess(start, self._digits, seed=self._settings.seed,
+                                       settings=self._settings.trainer_settings(), test=self._test,
+                                       live_interval=LIVE_INTERVAL_MS / 1000)
+        self._start_network = start
+        self._latest = start
+        self._batches_done = 0
+        if self.network_before is None:
+            self.network_before = self._state.network
+        return True
+
+    @property
+    def total_batches(self) -> int:
+        """Mini-batches in the whole run (epochs x batches per epoch); 0 before it exists."""
+        return self._settings.epochs * self.batches_per_epoch
+
+    @property
+    def batches_done(self) -> int:
+        return self._batches_done
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return 0 if self._process is None else self._process.batches_per_epoch
+
+    @property
+    def has_run(self) -> bool:
+        """Whether a run exists (started or stepped, not reset)."""
+        return self._process is not None
+
+    def is_running(self) -> bool:
+        return self._process is not None and self._process.running
+
+    def start(self) -> bool:
+        """Train in the worker until the last epoch ends or :meth:`pause`; False if it cannot.
+
+        Without training data yet, the remembered MNIST folder is read first (off the GUI thread)
+        and the run starts when it arrives.
+        """
+        if self.is_running():
+            return True
+        ready = self._data_ready_or_loading("start")
+        if ready is not True:
+            return ready is None
+        if not self._ensure_process():
+            return False
+        if self.batches_done >= self.total_batches:
+            self.problem.emit(f"The run is complete ({self._settings.epochs} epochs): Reset to start again.")
+            return False
+        return self._launch(self.total_batches)
+
+    def step(self) -> bool:
+        """Train one mini-batch in the worker (the window shows it when done)."""
+        if self.is_running():
+            return False
+        ready = self._data_ready_or_loading("step")
+        if ready is not True:
+            return ready is None
+        return self._ensure_process() and self._launch(self.batches_done + 1)
+
+    def _launch(self, target: int) -> bool:
+        self._shown_snapshot = None
+        self._run_clock = (time.perf_counter(), self._batches_done)
+        self._process.run(target)
+        self._timer.start()
+        self.runningChanged.emit(True)
+        return True
+
+    def pause(self) -> None:
+        """Stop after the batch in flight; when this returns the weights no longer change."""
+        if self.is_running():
+            self._handle(self._process.stop())
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Block until the run stops (for scripts and tests); True if it did. No redraws meanwhile."""
+        if self.is_running():
+            self._handle(self._process.poll(until_stopped=True, timeout=timeout))
+        return not self.is_running()
+
+    def reset(self) -> None:
+        """Forget the run: back to its start network, no snapshots, no curves."""
+        self.pause()
+        start = self._start_network
+        self._close_process()
+        self._start_network = self._latest = None
+        self._batches_done = 0
+        self._snapshots = []
+        self._shown_snapshot = None
+        self._clear_history()
+        self.cleared.emit()
+        self.snapshotAdded.emit(0)
+        self.progressChanged.emit()
+        self.runningChanged.emit(False)
+        if start is not None:
+            self.networkUpdated.emit(start.copy(), True)
+
+    def _close_process(self) -> None:
+        if self._process is not None:
+            self._process.close()
+            self._process = None
+        self._timer.stop()
+
+    def shutdown(self) -> None:
+        """Stop the worker and free the shared data (the window is closing)."""
+        self._close_process()
+        if self._load_task is not None:
+            self._load_task.cancel()
+        if self._digits is not None:
+            self._digits.close()
+            self._digits = None
+
+    def current_network(self) -> Network | None:
+        """The latest network the worker reported (a copy of the one training), or None."""
+        return self._latest
+
+    # -- reports from the worker -------------------------------------------------------------------
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        if self._process is not None:
+            self._handle(self._process.poll())
+
+    def _handle(self, reports: list[tuple]) -> None:
+        """Fold the worker's reports into the curves and the timeline; announce them."""
+        grew = progressed = stopped = False
+        live = error = None
+        for report in reports:
+            kind = report[0]
+            if kind == "costs":
+                smoothed = self._smoothed
+                for done, cost in zip(report[1], report[2]):
+                    smoothed = cost if smoothed is None else smoothed + COST_SMOOTHING * (cost - smoothed)
+                    self._costs.append(done, smoothed)
+                self._smoothed = smoothed
+                self._batches_done = max(self._batches_done, report[1][-1])
+                progressed = True
+            elif kind == "accuracy":
+                self._accuracy.append(report[1], report[2])
+                progressed = True
+            elif kind == "snapshot":
+                self._snapshots = thin_snapshots(self._snapshots + [(report[1], report[2])], MAX_SNAPSHOTS)
+                grew = True
+            elif kind == "live":
+                live = report[2]
+            elif kind == "epoch":
+                self._epoch_seconds.append(report[1])
+                progressed = True
+            elif kind == "stopped":
+                stopped, error = True, report[3]
+                if report[2] is not None:
+                    self._batches_done, live = report[1], report[2]
+        if live is not None:
+            self._latest = live
+        if grew:
+            self.snapshotAdded.emit(len(self._snapshots))
+        if progressed or stopped:
+            self.progressChanged.emit()
+        if stopped:
+            self._timer.stop()
+            self.runningChanged.emit(False)
+            if error and self._process is not None and not self._process.alive:
+                self._close_process()
+        if live is not None:
+            self.networkUpdated.emit(live, stopped)
+        if error:
+            self.problem.emit(error)
+
+    def test_accuracy(self, net: Network) -> float:
+        """Fraction of the test subset ``net`` classifies right."""
+        return float(np.mean(net.predict(self._test[0]) == self._test[1]))
+
+    # -- curves ---------------------------------------------------------------------------------------
+
+    def cost_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(batches (n,), smoothed training cost (n,)), one point per mini-batch."""
+        return self._costs.arrays()
+
+    def accuracy_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(batches (m,), accuracy (m,) in [0, 1]) on the test subset at the checkpoints."""
+        return self._accuracy.arrays()
+
+    @property
+    def last_accuracy(self) -> float | None:
+        return self._accuracy.last
+
+    @property
+    def epoch_seconds(self) -> list[float]:
+        """Seconds the steps of each finished epoch took in the worker."""
+        return list(self._epoch_seconds)
+
+    @property
+    def seconds_per_epoch(self) -> float | None:
+        """The last whole epoch's time, or an estimate from this run's pace so far."""
+        if self._epoch_seconds:
+            return self._epoch_seconds[-1]
+        if self._run_clock is None or self._batches_done <= self._run_clock[1]:
+            return None
+        elapsed = time.perf_counter() - self._run_clock[0]
+        return elapsed * self.batches_per_epoch / (self._batches_done - self._run_clock[1])
+
+    # -- timeline --------------------------------------------------------------------------------------
+
+    @property
+    def snapshots(self) -> list[tuple[int, Network]]:
+        """``(batches_done, Network)`` in order: after 0, 1, 2, 4, ... batches and each epoch's end."""
+        return list(self._snapshots)
+
+    @property
+    def shown_snapshot(self) -> int | None:
+        """Index of the snapshot last shown with :meth:`show_snapshot` (None once training moved on)."""
+        return self._shown_snapshot
+
+    def show_snapshot(self, index: int) -> Network:
+        """Show snapshot ``index`` in the whole window (pauses a running run); returns its network."""
+        if not self._snapshots:
+            raise IndexError("no snapshots yet: start or step the training first")
+        self.pause()
+        batches, net = self._snapshots[index]
+        self._shown_snapshot = index % len(self._snapshots)
+        # Not final: scrubbing and playing change the network many times a second; no animation.
+        self.networkUpdated.emit(net, False)
+        self.snapshotShown.emit(self._shown_snapshot)
+        return net
+
+    def run_metadata(self, network: Network) -> dict:
+        """Metadata for saving ``network`` from this run: settings, batches and accuracy."""
+        meta = dict(network.metadata)
+        meta["training"] = {**self._settings.as_dict(), **dict(meta.get("training") or {}),
+                            "made_in": "digitviz training panel"}
+        if self._digits is not None:
+            meta["training"]["training_images"] = len(self._digits)
+        meta["test_accuracy_subset"] = {"accuracy": self.test_accuracy(network), "digits": len(self._test[1])}
+        meta.setdefault("description", f"Trained in digitviz's training panel: {self._data_text}.")
+        return meta
