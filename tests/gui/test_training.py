@@ -1,0 +1,193 @@
+"""The Training dock and ``window.training``: stepping, pausing, the timeline, determinism.
+
+The training digits here are a slice of the bundled test set, used for the mechanics only:
+nothing here reports or asserts an accuracy measured on them.
+"""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+
+from digitviz.core.mnist import bundled_test_set
+from digitviz.core.network import Network
+from digitviz.core.trainer import Trainer
+from digitviz.core.weightfile import load_weights
+from digitviz.gui import MainWindow
+from digitviz.gui.files.weight_sources import read_recent
+from digitviz.gui.inspector.gallery import mosaic
+
+N_IMAGES = 640  # 20 mini-batches of 32 per epoch
+
+
+@pytest.fixture
+def digits():
+    d = bundled_test_set()
+    return d.images[2000:2000 + N_IMAGES], d.labels[2000:2000 + N_IMAGES]
+
+
+@pytest.fixture
+def window(qtbot, digits):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.training.set_training_data(*digits)
+    yield window
+    window.training.shutdown()
+
+
+def weights_of(net: Network) -> list[np.ndarray]:
+    return [w.copy() for w in net.weights] + [b.copy() for b in net.biases]
+
+
+def same(a: Network, b: Network) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(weights_of(a), weights_of(b)))
+
+
+def test_step_pause_continue_and_scrub_through_the_timeline(window, qtbot):
+    session = window.training
+    session.configure(epochs=3)
+    start = session.start_network()
+
+    assert session.step()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    assert session.batches_done == 1
+    assert not same(window.network, start)  # the window shows the network after one batch
+
+    # While it runs the window follows it (live updates) and keeps handling events.
+    updates, ticks = [], []
+    window.state.parametersChanged.connect(lambda: updates.append(session.batches_done))
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start(5)
+    session.configure(epochs=3)  # same settings: allowed during a run
+    assert session.start()
+    qtbot.waitUntil(lambda: session.batches_done >= 8, timeout=30_000)
+    session.pause()
+    ticker.stop()
+    assert not session.is_running()
+    assert ticks and updates
+
+    # Paused: the weights stay as they are.
+    paused_at = session.batches_done
+    shown = weights_of(window.network)
+    qtbot.wait(300)
+    assert session.batches_done == paused_at
+    assert all(np.array_equal(a, b) for a, b in zip(shown, weights_of(window.network)))
+    assert same(session.current_network(), window.network)
+
+    assert session.start()  # continue to the end of the third epoch
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=60_000)
+    assert session.batches_done == 60
+    # Snapshots after 0, 1, 2, 4, ... batches and at every epoch's end (20, 40, 60).
+    assert [b for b, _ in session.snapshots] == [0, 1, 2, 4, 8, 16, 20, 32, 40, 60]
+    cost_x, cost_y = session.cost_curve()
+    assert len(cost_x) == 60 and np.all(np.isfinite(cost_y))
+    assert len(session.epoch_seconds) == 3
+
+    # Scrubbing: the whole window shows exactly that snapshot.
+    window.select_neuron(1, 2)
+    window.inspector_dock.raise_()
+    window.training_panel.slider.setValue(3)  # as dragging the slider does
+    batches, snap = session.snapshots[3]
+    assert batches == 4
+    assert window.network is snap
+    assert window.scene.network is snap
+    np.testing.assert_array_equal(window.inspector.weight_image(), snap.weights[0][2].reshape(28, 28))
+    gallery = window.weight_gallery
+    np.testing.assert_array_equal(gallery.image(), mosaic(snap.weights[0], gallery._columns, gallery._lut))
+    assert window.training_panel.snapshot_label.text().startswith("4/10")
+
+    session.show_snapshot(0)
+    assert same(window.network, start)
+    assert window.training_panel.slider.value() == 0
+
+
+def test_play_replays_the_timeline(window, qtbot):
+    session = window.training
+    session.configure(epochs=1)
+    session.start()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    shown = []
+    session.snapshotShown.connect(shown.append)
+    window.training_panel.slider.setValue(0)
+    window.training_panel.play_button.click()
+    qtbot.waitUntil(lambda: not window.training_panel.is_playing, timeout=10_000)
+    assert shown == list(range(len(session.snapshots)))
+    assert window.network is session.snapshots[-1][1]
+
+
+def test_snapshots_are_the_same_bit_for_bit_and_match_the_core_trainer(window, qtbot, digits):
+    session = window.training
+    session.configure(epochs=2, seed=7)
+    session.start()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    first = session.snapshots
+    start = session.start_network()
+
+    session.reset()
+    assert session.snapshots == [] and session.batches_done == 0
+    assert same(window.network, start)
+    session.start()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    second = session.snapshots
+    assert [b for b, _ in first] == [b for b, _ in second] == [0, 1, 2, 4, 8, 16, 20, 32, 40]
+    assert all(same(a, b) for (_, a), (_, b) in zip(first, second))
+
+    # The same film as the core Trainer stepped headless.
+    trainer = Trainer(start, *digits, seed=7, **session.settings.trainer_settings())
+    for batches, snap in first[1:]:
+        trainer.step(batches - trainer.batches_done)
+        assert same(trainer.network, snap)
+
+
+def test_without_training_data_it_refuses_and_says_where_to_look(qtbot, tmp_path):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.training.start()
+    assert "MNIST training files not found in (no folder chosen yet)" in window.last_error
+    assert "choose the folder with the four .gz files" in window.last_error
+    assert not window.training.has_run
+
+    assert not window.training.load_data_folder(str(tmp_path))
+    assert f"MNIST training files not found in {tmp_path}" in window.last_error
+    # Never the test digits instead.
+    assert not window.training.has_data
+
+
+def test_use_and_save_the_trained_network(window, qtbot, tmp_path):
+    before = window.network
+    session = window.training
+    session.start()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    trained = window.network
+    assert trained is not before
+
+    path = tmp_path / "mine"
+    assert window.training_actions.save_shown(path)
+    saved = load_weights(tmp_path / "mine.npz")
+    assert same(saved, trained)
+    assert saved.metadata["training"]["hidden"] == [16, 16]
+    assert saved.metadata["training"]["batch_size"] == 32
+    assert 0.0 <= saved.metadata["test_accuracy_subset"]["accuracy"] <= 1.0
+    assert read_recent()[0] == (tmp_path / "mine.npz").absolute()
+
+    window.training_panel.use_button.click()
+    assert same(window.network, trained)
+    window.undo_stack.undo()
+    assert window.network is before
+    window.undo_stack.redo()
+    assert same(window.network, trained)
+
+
+def test_the_train_menu_starts_and_pauses(window, qtbot):
+    window.training.configure(epochs=50)
+    window.train_action.trigger()
+    assert window.training.is_running()
+    assert window.train_action.text() == "&Pause training"
+    qtbot.waitUntil(lambda: window.training.batches_done > 0, timeout=30_000)
+    window.train_action.trigger()
+    assert not window.training.is_running()
+    assert window.train_action.text() == "&Start training"
+    assert window.training_panel.reset_button.isEnabled()
+    assert not window.training_panel.hidden_edit.isEnabled()  # a run keeps its settings
