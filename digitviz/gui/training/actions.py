@@ -14,7 +14,6 @@ from PySide6.QtGui import QUndoStack
 
 from ...core.network import Network
 from ...core.weightfile import save_weights
-from ..files.weight_sources import remember_recent
 from ..models.messages import Messages
 from ..models.personal import PersonalDigits
 from ..models.state import AppState
@@ -29,7 +28,7 @@ class TrainingActions(QObject):
     -------
     fineTuneStarted() : a fine-tune runs on a worker.
     fineTuneFinished(object FineTuneResult or None) : it ended (None: it failed, a message said why).
-    saved(str path) : a trained network was written (and added to Open recent).
+    saved(str path) : a trained network was written (the window adds it to Open recent).
     """
 
     fineTuneStarted = Signal()
@@ -79,7 +78,6 @@ class TrainingActions(QObject):
         except (OSError, ValueError, TypeError) as exc:
             self._messages.report_error(f"Could not save the trained network to {path}: {exc}")
             return False
-        remember_recent(path)
         self._messages.show_status(f"Saved {network.name} to {path}")
         self.saved.emit(str(path))
         return True

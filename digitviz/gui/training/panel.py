@@ -11,7 +11,7 @@ import re
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QPalette, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.trainer import DEFAULT_LEARNING_RATES
-from ..inspector.weight_image import graphics_widget
 from ..models.training import TrainingSession
 from ..models.training_settings import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS, TrainingSettings
 from ..widgets.colors import POSITIVE, WINNER
@@ -201,7 +200,9 @@ class TrainingPanel(QWidget):
         self.status_label.setTextFormat(Qt.TextFormat.RichText)
 
     def _build_plots(self) -> None:
-        self.plots = graphics_widget()
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setBackground(self.palette().color(QPalette.ColorRole.Window))
+        self.plots.ci.setContentsMargins(2, 2, 2, 2)
         self.plots.setMinimumHeight(150)
         self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.cost_plot = self.plots.addPlot(title="cost (smoothed)")
