@@ -9,6 +9,8 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 # QSettings (window geometry, recent files) go to a private folder, never the user's.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="digitviz-test-config-")
+# So does the personal digit set (QStandardPaths.AppDataLocation).
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="digitviz-test-data-")
 
 
 @pytest.fixture(autouse=True)

@@ -247,6 +247,8 @@ class MainWindow(QMainWindow):
                                                           messages, self)
         session.networkUpdated.connect(self.state.update_parameters)
         session.problem.connect(messages.report_error)
+        if not self.personal.load():  # said now: the window's messages are wired after the parts
+            self.report_error(self.personal.load_problem)
         self.personal.problem.connect(messages.report_error)
         QCoreApplication.instance().aboutToQuit.connect(session.shutdown)
 
@@ -310,7 +312,6 @@ class MainWindow(QMainWindow):
         self.train_menu.addAction("Show the training &panel", lambda: self.bring_forward(self.training_dock))
         self.train_menu.addAction("&Fine-tune on my digits", actions.fine_tune)
         self.train_menu.addAction("&My digits…", self.personal_dialog.show)
-        self.personal.load()
 
     def teach(self, label: int) -> bool:
         """Store the current drawing as ``label`` in the personal set (kept across restarts)."""
