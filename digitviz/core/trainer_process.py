@@ -10,7 +10,8 @@ never waits for the parent.
 The training digits are shared, not copied: :class:`SharedDigits` puts them in one shared-memory
 block that both processes map. The child reports (tuples sent over the pipe):
 
-- ``("costs", batches, costs)``: lists of batch counts and the cost of each batch;
+- ``("costs", batches, costs, seconds)``: lists of batch counts and the cost of each batch, and
+  the time the steps of the current epoch took so far;
 - ``("accuracy", batches, accuracy)`` on the test digits at checkpoints and snapshots;
 - ``("snapshot", batches, network)`` after 0, 1, 2, 4, ... batches and at every epoch's end
   (:func:`digitviz.core.timeline.should_snapshot`);
@@ -157,12 +158,12 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
                     now = time.perf_counter()
                     if now - last_live >= live_interval:
                         live_wanted.value = 0
-                        put(("costs", batches, costs))
+                        put(("costs", batches, costs, epoch_busy))
                         batches, costs = [], []
                         put(("live", done, trainer.snapshot()))
                         last_live = now
             if batches:
-                put(("costs", batches, costs))
+                put(("costs", batches, costs, epoch_busy))
             put(("stopped", trainer.batches_done, trainer.snapshot(), error))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass

@@ -14,7 +14,6 @@ timing), so the same run replays as the same film, bit for bit.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -106,7 +105,7 @@ class TrainingSession(QObject):
         self._smoothed: float | None = None
         self._accuracy = _Series()
         self._epoch_seconds: list[float] = []
-        self._run_clock: tuple[float, int] | None = None  # (start time, batches then) of this run
+        self._epoch_busy = 0.0  # seconds the worker's steps took so far in the current epoch
 
     # -- settings and data ------------------------------------------------------------------------
 
@@ -299,7 +298,6 @@ class TrainingSession(QObject):
 
     def _launch(self, target: int) -> bool:
         self._shown_snapshot = None
-        self._run_clock = (time.perf_counter(), self._batches_done)
         self._process.run(target)
         self._timer.start()
         self.runningChanged.emit(True)
@@ -372,6 +370,7 @@ class TrainingSession(QObject):
                     self._costs.append(done, smoothed)
                 self._smoothed = smoothed
                 self._batches_done = max(self._batches_done, report[1][-1])
+                self._epoch_busy = report[3]
                 progressed = True
             elif kind == "accuracy":
                 self._accuracy.append(report[1], report[2])
@@ -429,13 +428,13 @@ class TrainingSession(QObject):
 
     @property
     def seconds_per_epoch(self) -> float | None:
-        """The last whole epoch's time, or an estimate from this run's pace so far."""
+        """The last whole epoch's time in the worker, or an estimate from this epoch's pace so far."""
         if self._epoch_seconds:
             return self._epoch_seconds[-1]
-        if self._run_clock is None or self._batches_done <= self._run_clock[1]:
+        done = self._batches_done % max(1, self.batches_per_epoch)
+        if not done or self._epoch_busy <= 0:
             return None
-        elapsed = time.perf_counter() - self._run_clock[0]
-        return elapsed * self.batches_per_epoch / (self._batches_done - self._run_clock[1])
+        return self._epoch_busy * self.batches_per_epoch / done
 
     # -- timeline --------------------------------------------------------------------------------------
 

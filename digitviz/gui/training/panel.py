@@ -34,8 +34,7 @@ from ..models.training_settings import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS, Tr
 from ..widgets.colors import POSITIVE, WINNER
 
 PLAY_INTERVAL_MS = 180  # one snapshot per frame when the timeline plays
-STARTS = [("fresh", "a fresh random network"), ("untrained", "the shipped untrained network"),
-          ("current", "the current network")]
+STARTS = [("fresh", "fresh random"), ("untrained", "shipped untrained"), ("current", "current network")]
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -106,6 +105,8 @@ class TrainingPanel(QWidget):
         self.start_combo = QComboBox()
         for key, text in STARTS:
             self.start_combo.addItem(text, key)
+        self.start_combo.setToolTip("Train a fresh random network (drawn from the seed), the shipped untrained "
+                                    "network, or the network the window shows now")
         self.hidden_edit = QLineEdit()
         self.hidden_edit.setValidator(QRegularExpressionValidator(r"^\s*\d{1,3}(\s+\d{1,3}){0,3}\s*$"))
         self.hidden_edit.setToolTip(f"Neurons per hidden layer, 1 to {MAX_HIDDEN_LAYERS} layers of at most "
@@ -147,7 +148,8 @@ class TrainingPanel(QWidget):
             grid.addWidget(label, r, c)
             grid.addWidget(widget, r, c + 1, 1, span)
 
-        row(0, 0, "Start from", self.start_combo, 3)
+        row(0, 0, "Start from", self.start_combo)
+        row(0, 2, "Seed", self.seed_spin)
         row(1, 0, "Hidden", self.hidden_edit)
         row(1, 2, "Activation", self.activation_combo)
         row(2, 0, "Cost", self.cost_combo)
@@ -155,9 +157,11 @@ class TrainingPanel(QWidget):
         row(3, 0, "Learning rate", self.lr_spin)
         row(3, 2, "Momentum", self.momentum_spin)
         row(4, 0, "Batch size", self.batch_spin)
-        row(4, 2, "Epochs", self.epochs_spin)
-        row(5, 0, "Seed", self.seed_spin)
-        grid.addWidget(self.augment_check, 5, 2, 1, 2)
+        epochs = QHBoxLayout()
+        epochs.addWidget(self.epochs_spin, 1)
+        epochs.addWidget(self.augment_check)
+        grid.addWidget(QLabel("Epochs"), 4, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addLayout(epochs, 4, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self._settings_grid = grid
@@ -203,7 +207,7 @@ class TrainingPanel(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground(self.palette().color(QPalette.ColorRole.Window))
         self.plots.ci.setContentsMargins(2, 2, 2, 2)
-        self.plots.setMinimumHeight(150)
+        self.plots.setMinimumHeight(90)
         self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.cost_plot = self.plots.addPlot(title="cost (smoothed)")
         self.accuracy_plot = self.plots.addPlot(title="test accuracy")
