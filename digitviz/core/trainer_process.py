@@ -30,6 +30,7 @@ import math
 import multiprocessing as mp
 import queue
 import sys
+import threading
 import time
 import traceback
 import weakref
@@ -114,7 +115,6 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
     Reports go into a queue whose feeder thread writes them to the parent, so a busy parent
     never makes the training wait; live copies are sent only when the parent has taken the last.
     """
-    reports.cancel_join_thread()  # never wait at exit for a parent that stopped reading
     put = reports.put
     shm = images = labels = None
     try:
@@ -125,7 +125,9 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
         every = max(1, bpe // CHECKPOINTS_PER_EPOCH)
         first = trainer.snapshot()
         put(("snapshot", 0, first))
-        put(("accuracy", 0, _accuracy(first, test_images, test_labels)))
+        measure = len(test_labels) > 0
+        if measure:
+            put(("accuracy", 0, _accuracy(first, test_images, test_labels)))
         epoch_busy = 0.0
         while True:
             command = commands.recv()
@@ -150,7 +152,8 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
                     net = trainer.snapshot()
                     if snap:
                         put(("snapshot", done, net))
-                    put(("accuracy", done, _accuracy(net, test_images, test_labels)))
+                    if measure:
+                        put(("accuracy", done, _accuracy(net, test_images, test_labels)))
                 if done % bpe == 0:
                     put(("epoch", epoch_busy))
                     epoch_busy = 0.0
@@ -226,12 +229,15 @@ class TrainerProcess:
             target=_child, name="digitviz-trainer", daemon=True,
             args=(child_commands, self._reports, self._stop, self._live_wanted, network, digits.spec, seed,
                   settings, test, live_interval))
-        with _main_module_hidden():
-            self._process.start()
-        child_commands.close()
+        # Starting a spawned child writes its arguments into a pipe that only empties once the new
+        # interpreter is up (most of a second): done on a helper thread, so the caller never waits.
+        self._starter = threading.Thread(target=_start, args=(self._process, child_commands),
+                                         name="digitviz-trainer-start", daemon=True)
+        self._starter.start()
         self.running = False
         # A forgotten TrainerProcess still stops its child.
-        self._finalizer = weakref.finalize(self, _shut, self._commands, self._reports, self._stop, self._process)
+        self._finalizer = weakref.finalize(self, _shut, self._commands, self._reports, self._stop, self._process,
+                                           self._starter)
 
     def run(self, target: int) -> None:
         """Train until ``target`` batches are done (or :meth:`stop`); reports arrive meanwhile."""
@@ -254,7 +260,7 @@ class TrainerProcess:
             try:
                 report = self._reports.get(timeout=0.05) if until_stopped else self._reports.get_nowait()
             except queue.Empty:
-                if not self._process.is_alive() and self.running:
+                if not self.alive and self.running:
                     reports.append(self._died())
                     break
                 if until_stopped and time.monotonic() < deadline:
@@ -275,14 +281,25 @@ class TrainerProcess:
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive()
+        """Whether the child is starting or running."""
+        return self._starter.is_alive() or self._process.is_alive()
 
     def close(self) -> None:
         """Stop the child and wait for it (killed if it does not end within seconds)."""
         self._finalizer()
 
 
-def _shut(commands, reports, stop, process, timeout: float = 5.0) -> None:
+_MAIN_LOCK = threading.Lock()
+
+
+def _start(process, child_commands) -> None:
+    with _MAIN_LOCK, _main_module_hidden():
+        process.start()
+    child_commands.close()
+
+
+def _shut(commands, reports, stop, process, starter, timeout: float = 5.0) -> None:
+    starter.join()
     stop.set()
     try:
         commands.send(("quit",))

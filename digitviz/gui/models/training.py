@@ -132,16 +132,22 @@ class TrainingSession(QObject):
         """What the training data is ("60,000 MNIST training digits from ..."), or why there is none."""
         return self._data_text
 
-    def set_training_data(self, images, labels, text: str = "") -> None:
-        """Train on ``images`` (n, 784) in [0, 1] and ``labels`` (n,) digits (never test digits)."""
-        images = np.asarray(images)
-        labels = np.asarray(labels)
-        if images.ndim != 2 or images.shape[1] != 784 or labels.shape != (len(images),) or not len(images):
-            raise ValueError(f"need (n, 784) images and (n,) labels, got {images.shape} and {labels.shape}")
-        old, self._digits = self._digits, SharedDigits(images, labels)
+    def set_training_data(self, images, labels=None, text: str = "") -> None:
+        """Train on ``images`` (n, 784) in [0, 1] and ``labels`` (n,) digits (never test digits).
+
+        ``images`` may also be a :class:`SharedDigits` holding both (then ``labels`` is None).
+        """
+        if isinstance(images, SharedDigits):
+            shared = images
+        else:
+            images, labels = np.asarray(images), np.asarray(labels)
+            if images.ndim != 2 or images.shape[1] != 784 or labels.shape != (len(images),) or not len(images):
+                raise ValueError(f"need (n, 784) images and (n,) labels, got {images.shape} and {labels.shape}")
+            shared = SharedDigits(images, labels)
+        old, self._digits = self._digits, shared
         if old is not None and self._process is None:
             old.close()
-        self._data_text = text or f"{len(labels):,} training digits"
+        self._data_text = text or f"{len(shared):,} training digits"
         self.dataChanged.emit()
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -180,7 +186,7 @@ class TrainingSession(QObject):
     def _on_data_loaded(self, folder: str, digits) -> None:
         self._load_task = None
         QSettings().setValue(DATA_FOLDER_KEY, str(folder))
-        self.set_training_data(digits.images, digits.labels, f"{len(digits):,} MNIST training digits from {folder}")
+        self.set_training_data(digits, text=f"{len(digits):,} MNIST training digits from {folder}")
         then, self._then = self._then, None
         if then == "start":
             self.start()

@@ -12,6 +12,7 @@ import numpy as np
 
 from ...core.mnist import load_mnist
 from ...core.trainer import TrainerSettings
+from ...core.trainer_process import SharedDigits
 
 STARTS = ("fresh", "untrained", "current")
 MAX_HIDDEN_LAYERS = 4
@@ -96,6 +97,7 @@ class _Series:
         return self._n
 
 
-def read_training_folder(folder, *, progress=None, cancelled=None):
-    """The MNIST training set in ``folder`` (the worker of :meth:`TrainingSession.load_data_folder`)."""
-    return load_mnist(folder, "train")
+def read_training_folder(folder, *, progress=None, cancelled=None) -> SharedDigits:
+    """The MNIST training set in ``folder``, already in shared memory (run off the GUI thread)."""
+    digits = load_mnist(folder, "train")
+    return SharedDigits(digits.images, digits.labels)

@@ -34,6 +34,7 @@ from ..models.training_settings import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS, Tr
 from ..widgets.colors import POSITIVE, WINNER
 
 PLAY_INTERVAL_MS = 180  # one snapshot per frame when the timeline plays
+PLOT_INTERVAL_MS = 400  # the curves redraw this often while training (their axes are costly to paint)
 STARTS = [("fresh", "fresh random"), ("untrained", "shipped untrained"), ("current", "current network")]
 
 
@@ -228,6 +229,11 @@ class TrainingPanel(QWidget):
         for plot, marker in ((self.cost_plot, self.cost_marker), (self.accuracy_plot, self.accuracy_marker)):
             plot.addItem(marker, ignoreBounds=True)
             marker.hide()
+        self._plot_timer = QTimer(self)
+        self._plot_timer.setSingleShot(True)
+        self._plot_timer.setInterval(PLOT_INTERVAL_MS)
+        self._plot_timer.timeout.connect(self._redraw_curves)
+        self._x_span = 0
 
     def _build_timeline(self) -> None:
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -346,10 +352,26 @@ class TrainingPanel(QWidget):
         self._show_settings(self._session.settings)
 
     @Slot()
-    def _on_session_progress_changed(self) -> None:
+    def _redraw_curves(self) -> None:
         s = self._session
+        span = max(1, s.total_batches)
+        if span != self._x_span:
+            # The whole run's width from the start: the x axes stay put while the curves grow.
+            self._x_span = span
+            for plot in (self.cost_plot, self.accuracy_plot):
+                plot.setXRange(0, span, padding=0.02)
         self.cost_curve.setData(*s.cost_curve())
         self.accuracy_curve.setData(*s.accuracy_curve())
+
+    @Slot()
+    def _on_session_progress_changed(self) -> None:
+        s = self._session
+        if s.is_running():
+            if not self._plot_timer.isActive():
+                self._plot_timer.start()
+        else:
+            self._plot_timer.stop()
+            self._redraw_curves()
         if not s.has_run:
             self.status_label.setText("Not started: press Start, or Step for one mini-batch.")
             return
