@@ -305,7 +305,15 @@ def _shut(commands, reports, stop, process, starter, timeout: float = 5.0) -> No
         commands.send(("quit",))
     except (OSError, ValueError):
         pass
-    process.join(timeout)
+    # The child flushes its reports before it exits: keep taking them so it never waits on us.
+    deadline = time.monotonic() + timeout
+    while process.is_alive() and time.monotonic() < deadline:
+        try:
+            while True:
+                reports.get_nowait()
+        except (queue.Empty, OSError, ValueError, EOFError):
+            pass
+        process.join(0.05)
     if process.is_alive():
         process.kill()
         process.join(1.0)

@@ -266,7 +266,8 @@ class MainWindow(QMainWindow):
         actions.saved.connect(lambda path: self.weights_menu.adopt(self.state.network, path))  # Open recent
 
         def save() -> None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save trained network", "trained.npz",
+            name = f"trained-{self.state.network.shape_text}-seed{session.settings.seed}.npz"
+            path, _ = QFileDialog.getSaveFileName(self, "Save trained network", str(Path.home() / name),
                                                   "digitviz weights (*.npz)")
             if path:
                 actions.save_shown(path)
