@@ -24,6 +24,7 @@ import numpy as np
 
 from .augment import AugmentParams, augment
 from .backprop import COSTS, backprop
+from .blas import single_threaded_blas
 from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
 
@@ -241,17 +242,19 @@ class Trainer:
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         total, count = 0.0, 0
-        for _ in range(n):
-            x, y = self._next_batch()
-            lr = self.settings.learning_rate_at(self._batches_done)
-            result = backprop(self._weights, self._biases, self._hidden, self._output, x, y,
-                              self.settings.cost, out=self._grads)
-            with self._lock:  # the only writes to the parameters; snapshot() reads under it
-                self._optimizer.step(self._grad_flat, lr)
-                self._batches_done += 1
-            self.last_learning_rate = lr
-            total += result.cost * len(x)
-            count += len(x)
+        with single_threaded_blas():  # see core/blas.py: BLAS threads only wait here
+            for _ in range(n):
+                x, y = self._next_batch()
+                lr = self.settings.learning_rate_at(self._batches_done)
+                result = backprop(self._weights, self._biases, self._hidden, self._output, x, y,
+                                  self.settings.cost, out=self._grads, mean=False)
+                self._grad_flat *= 1.0 / len(x)  # the batch's mean, in one operation
+                with self._lock:  # the only writes to the parameters; snapshot() reads under it
+                    self._optimizer.step(self._grad_flat, lr)
+                    self._batches_done += 1
+                self.last_learning_rate = lr
+                total += result.cost * len(x)
+                count += len(x)
         return total / count
 
     def run_epoch(self, on_batch=None) -> float:
