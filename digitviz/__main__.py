@@ -60,13 +60,15 @@ class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
     empty, or the help already says it."""
 
     def _get_help_string(self, action):
-        if action.default in (None, False, "", argparse.SUPPRESS) or "(default:" in (action.help or ""):
+        hidden = action.default is None or action.default is False or action.default in ("", argparse.SUPPRESS)
+        if hidden or "(default:" in (action.help or ""):
             return action.help
         return super()._get_help_string(action)
 
 
 def _add_train_parser(sub) -> None:
     from .commands.train import LIMITS as L
+    from .core.trainer import DEFAULT_LEARNING_RATES as R
 
     train = sub.add_parser("train", help="train a network on MNIST and save its weights",
                            formatter_class=_DefaultsFormatter,
@@ -89,8 +91,9 @@ def _add_train_parser(sub) -> None:
     train.add_argument("--batch-size", type=_int_between(1, L.max_batch_size), default=L.batch_size,
                        help="mini-batch size")
     train.add_argument("--lr", type=_float_between(0, L.max_lr, low_open=True), default=None,
-                       help="peak learning rate, decayed along a cosine (default: 0.003 for Adam; "
-                       "0.5 for SGD with cross-entropy, 3 with the quadratic cost)")
+                       help=f"peak learning rate, decayed along a cosine (default: {L.adam_lr:g} for Adam; "
+                       f"{R['sgd', 'cross_entropy']:g} for SGD with cross-entropy, {R['sgd', 'quadratic']:g} "
+                       "with the quadratic cost)")
     train.add_argument("--momentum", type=_float_between(0, 1, high_open=True), default=0.0,
                        help="SGD momentum")
     train.add_argument("--seed", type=_int_between(0, 2**32 - 1), default=0,

@@ -214,7 +214,7 @@ def test_train_never_saves_a_network_with_nan(small_mnist, tmp_path, capsys, mon
 def test_train_with_sgd_and_the_quadratic_cost(small_mnist, tmp_path):
     out = tmp_path / "a.npz"
     assert main(["train", "--data", str(small_mnist), "--epochs", "2", "--quiet", "--no-augment",
-                 "--optimizer", "sgd", "--momentum", "0.5", "--cost", "quadratic",
+                 "--optimizer", "sgd", "--momentum", "0.5", "--cost", "quadratic", "--batch-size", "32",
                  "--output-activation", "sigmoid", "--out", str(out)]) == 0
     net = load_weights(out)
     training = net.metadata["training"]

@@ -82,8 +82,11 @@ def example_costs(a: np.ndarray, y: np.ndarray, cost: str, output_activation: st
     return output_layer(a, y, check_cost(cost), output_activation)[0]
 
 
-def output_layer(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str):
-    """``(costs, dC_da, dC_dz)`` of the output layer: (n,), (n, n_out), (n, n_out) per example."""
+def output_layer(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str, nudges: bool = True):
+    """``(costs, dC_da, dC_dz)`` of the output layer: (n,), (n, n_out), (n, n_out) per example.
+
+    ``dC_da`` is None when ``nudges`` is False (training needs only ``dC_dz``).
+    """
     if cost == "quadratic":
         d = a - y
         costs = np.einsum("ij,ij->i", d, d)
@@ -92,17 +95,18 @@ def output_layer(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str
     eps = _eps(a.dtype)
     if output_activation == "softmax":
         out = np.maximum(a, eps)  # softmax never exceeds 1
-        dC_da = np.divide(y, out)
-        np.negative(dC_da, out=dC_da)
+        dC_da = None
+        if nudges:
+            dC_da = np.divide(y, out)
+            np.negative(dC_da, out=dC_da)
         costs = np.einsum("ij,ij->i", y, np.log(out, out=out))
         np.negative(costs, out=costs)
-        # The closed form, a - y for targets summing to 1 (and no 0/0 at a saturated output).
-        dC_dz = a * np.add.reduce(y, axis=1, keepdims=True)
-        dC_dz -= y
-        return costs, dC_da, dC_dz
+        # For targets that are distributions (rows summing to 1, as one-hot rows do) d C / d z is
+        # simply a - y: no 0/0 at a saturated output.
+        return costs, dC_da, a - y
     out = np.clip(a, eps, 1 - eps)
     costs = -np.sum(y * np.log(out) + (1 - y) * np.log(1 - out), axis=1)
-    return costs, (out - y) / (out * (1 - out)), a - y
+    return costs, (out - y) / (out * (1 - out)) if nudges else None, a - y
 
 
 def backprop(
@@ -117,6 +121,7 @@ def backprop(
     input_gradient: bool = False,
     out: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None,
     mean: bool = True,
+    nudges: bool = True,
 ) -> Backprop:
     """Forward and backward pass of a batch through the layers ``weights`` / ``biases``.
 
@@ -124,13 +129,15 @@ def backprop(
     ----------
     weights, biases : (n_out, n_in) and (n_out,) arrays per layer, as in :class:`Network`.
     hidden_activation, output_activation : activation names (see ``activations``).
-    x : (n, n_in) inputs; y : (n, n_out) targets (one-hot rows for classification).
+    x : (n, n_in) inputs; y : (n, n_out) targets: one-hot rows for classification; with
+        a softmax output and cross-entropy, rows must sum to 1.
     cost : ``"quadratic"`` or ``"cross_entropy"``.
     input_gradient : also compute ``dC_dx`` (one more (n, n_in) matrix product).
     out : optional ``(dW, db)`` lists of preallocated arrays shaped like the parameters; the
         gradients are written into them (the trainer keeps them as views of one flat buffer).
     mean : False leaves ``dW`` and ``db`` summed over the batch instead of averaged (the
         trainer then scales its whole flat buffer in one operation).
+    nudges : False skips the output layer's ``dC_da`` (left None), which training does not use.
 
     Everything is computed in the dtype of ``x`` and the weights (float32 stays float32).
     """
@@ -147,7 +154,7 @@ def backprop(
     n = x.shape[0]
     dC_da: list = [None] * n_layers
     dC_dz: list = [None] * n_layers
-    costs, dC_da[-1], dC_dz[-1] = output_layer(a, y, cost, output_activation)
+    costs, dC_da[-1], dC_dz[-1] = output_layer(a, y, cost, output_activation, nudges)
     dW, db = (list(out[0]), list(out[1])) if out is not None else ([None] * n_layers, [None] * n_layers)
     dC_dx = None
     for i in range(n_layers - 1, -1, -1):
