@@ -29,7 +29,7 @@ COSTS = ("quadratic", "cross_entropy")
 _EPS = 1e-12
 
 
-@dataclass(frozen=True)
+@dataclass
 class Backprop:
     """Everything one backward pass computes, for a batch of n examples.
 
@@ -72,9 +72,9 @@ def check_cost(cost: str) -> str:
     return cost
 
 
-def _eps(dtype) -> float:
+def _eps(dtype: np.dtype) -> float:
     # float32 cannot hold 1 - 1e-12: keep it 1e-7 from the ends there.
-    return 1e-7 if np.dtype(dtype) == np.float32 else _EPS
+    return 1e-7 if dtype.char == "f" else _EPS
 
 
 def example_costs(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str) -> np.ndarray:
@@ -91,7 +91,7 @@ def output_layer(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str
         d = a - y
         costs = np.einsum("ij,ij->i", d, d)
         d *= 2.0
-        return costs, d, _through(output_activation, None, a, d)
+        return costs, d, delta_through(output_activation, None, a, d)
     eps = _eps(a.dtype)
     if output_activation == "softmax":
         out = np.maximum(a, eps)  # softmax never exceeds 1
@@ -170,13 +170,13 @@ def backprop(
             db[i] *= 1.0 / n
         if i:
             dC_da[i - 1] = delta @ weights[i]
-            dC_dz[i - 1] = _through(hidden_activation, zs[i - 1], acts[i], dC_da[i - 1])
+            dC_dz[i - 1] = delta_through(hidden_activation, zs[i - 1], acts[i], dC_da[i - 1])
         elif input_gradient:
             dC_dx = delta @ weights[0]
     return Backprop(float(costs.sum()) / n if n else 0.0, costs, zs, acts, dC_da, dC_dz, dW, db, dC_dx)
 
 
-def _through(name: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
+def delta_through(name: str, z, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
     """d C / d z of a layer with activation ``name``, given d C / d a (the chain rule's step)."""
     if name == "softmax":
         return act.softmax_vjp(a, upstream)

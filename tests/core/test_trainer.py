@@ -139,6 +139,12 @@ def test_bad_data_is_refused(digits):
         Trainer(_fresh(), digits.images[:, :100], digits.labels)
     with pytest.raises(ValueError, match="no training"):
         Trainer(_fresh(), digits.images[:0], digits.labels[:0])
+    bad = digits.images[:10].copy()
+    bad[3, 5] = np.nan
+    with pytest.raises(ValueError, match=r"values in \[0, 1\], found nan"):
+        Trainer(_fresh(), bad, digits.labels[:10])
+    with pytest.raises(ValueError, match=r"values in \[0, 1\], found 0 to 255"):
+        Trainer(_fresh(), digits.images[:10] * 255, digits.labels[:10])
 
 
 def test_fine_tuning_teaches_a_new_handwriting_without_forgetting(digits):
