@@ -8,7 +8,9 @@ Costs, per example, for an output ``a`` (n_out,) and a target ``y`` (n_out,):
 - ``"quadratic"``: ``C = sum_j (a_j - y_j)^2``, as in 3Blue1Brown's video (no factor 1/2);
 - ``"cross_entropy"``: categorical ``-sum_j y_j log a_j`` for a softmax output, binary
   ``-sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)]`` per output for a sigmoid output. With either,
-  dC/dz of the output layer is simply ``a - y``.
+  dC/dz of the output layer is simply ``a - y`` (for a softmax, when each target row sums to 1).
+  Note that for a one-hot target the categorical cross-entropy looks at the target output only:
+  its dC/da is zero for every other output (they move through the softmax, via dC/dz).
 
 The cost of a batch is the mean of its examples' costs, and so are ``dW`` and ``db``.
 """
@@ -64,6 +66,14 @@ class Backprop:
     def nudges(self, layer: int) -> np.ndarray:
         """The desired nudges of ``layer`` (1..L), ``-dC/da`` averaged over the batch: (n_l,)."""
         return -np.mean(self.dC_da[layer - 1], axis=0)
+
+
+def one_hot(labels, n_classes: int = 10, dtype=np.float64) -> np.ndarray:
+    """(n,) integer labels (or one int) -> (n, n_classes) one-hot target rows (or (n_classes,))."""
+    labels = np.asarray(labels)
+    out = np.zeros((*labels.shape, n_classes), dtype=dtype)
+    np.put_along_axis(out, labels[..., None].astype(np.intp), 1, axis=-1)
+    return out
 
 
 def check_cost(cost: str) -> str:

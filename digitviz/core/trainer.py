@@ -164,7 +164,6 @@ class Trainer:
         self._hidden, self._output = network.hidden_activation, network.output_activation
         self._metadata = dict(network.metadata)
         self._n_layers = len(network.weights)
-        self._sizes = network.sizes
 
         params = [p.astype(np.float32) for p in network.weights + network.biases]
         self._optimizer = make_optimizer(self.settings.optimizer, params, momentum=self.settings.momentum,
