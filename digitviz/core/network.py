@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as act
-from .backprop import Backprop, backprop
+from .backprop import Backprop, backprop, delta_through
 
 
 @dataclass
@@ -167,11 +167,8 @@ class Network:
     # -- gradients ----------------------------------------------------------------------------
 
     def _delta_through(self, layer: int, z: np.ndarray, a: np.ndarray, upstream: np.ndarray):
-        """d L / d z of ``layer`` given d L / d a."""
-        name = self.activation_of(layer)
-        if name == "softmax":
-            return act.softmax_vjp(a, upstream)
-        return upstream * act.derivative(name, z, a)
+        """d L / d z of ``layer`` given d L / d a (the chain rule's step, shared with backprop)."""
+        return delta_through(self.activation_of(layer), z, a, upstream)
 
     def backprop(self, x, y, cost: str = "cross_entropy", *, input_gradient: bool = False) -> Backprop:
         """Cost, nudges and gradients of a batch: see :func:`digitviz.core.backprop.backprop`.
@@ -196,6 +193,20 @@ class Network:
         """
         result = self.backprop(x, y, cost)
         return result.dW, result.db, result.cost
+
+    def gradient_step(self, dW: Sequence[np.ndarray], db: Sequence[np.ndarray], learning_rate: float) -> Network:
+        """A new network one plain gradient-descent step away: ``w - learning_rate * dW`` (and b).
+
+        ``dW`` and ``db`` are shaped like the parameters, e.g. from :meth:`backprop`. This one is
+        not changed; the metadata is copied.
+        """
+        if len(dW) != len(self.weights) or len(db) != len(self.biases):
+            raise ValueError("need one gradient per weight matrix and per bias vector")
+        weights = [w - learning_rate * np.asarray(g, dtype=np.float64).reshape(w.shape)
+                   for w, g in zip(self.weights, dW)]
+        biases = [b - learning_rate * np.asarray(g, dtype=np.float64).reshape(b.shape)
+                  for b, g in zip(self.biases, db)]
+        return Network(weights, biases, self.hidden_activation, self.output_activation, dict(self.metadata))
 
     def input_gradient(self, x, layer: int, index: int, of: str = "activation") -> np.ndarray:
         """d a[layer][index] / d x for one input: how each pixel now influences that neuron.

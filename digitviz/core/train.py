@@ -20,7 +20,7 @@ from .network import Network
 from .optimizers import Adam
 from .trainer import Trainer, spawn_generators
 
-__all__ = ["Adam", "EpochReport", "TrainConfig", "accuracy", "fine_tune", "initial_network",
+__all__ = ["Adam", "EpochReport", "TrainConfig", "TrainingDiverged", "accuracy", "fine_tune", "initial_network",
            "split_validation", "train", "validation_size"]
 
 
@@ -38,8 +38,11 @@ class TrainConfig:
     activation: str = "sigmoid"
     output_activation: str = "softmax"
     epochs: int = 30
-    batch_size: int = 32
-    lr: float = 3e-3
+    # Batches of 128 with Adam at 0.01: 94.5% validation after 10 epochs (augmented) against 94.0%
+    # for 32 at 0.003, at about a third of the time per epoch. (The Trainer's own defaults aim
+    # at a good network after one epoch instead.)
+    batch_size: int = 128
+    lr: float = 0.01
     final_lr_fraction: float = 0.02
     warmup_epochs: float = 0.5
     seed: int = 0
@@ -63,6 +66,10 @@ class TrainConfig:
                     augment_probability=self.augment_probability, warmup_batches=warm,
                     decay_batches=max(1, batches_per_epoch * self.epochs - warm),
                     final_lr_fraction=self.final_lr_fraction)
+
+
+class TrainingDiverged(ValueError):
+    """The weights became NaN or infinite (the learning rate is too large for this run)."""
 
 
 @dataclass
@@ -129,6 +136,9 @@ def train(
     for epoch in range(1, config.epochs + 1):
         batch_cb = None if on_batch is None else (lambda d, t, loss, e=epoch: on_batch(e, d, t, loss))
         trainer.run_epoch(batch_cb)
+        if not trainer.parameters_finite():
+            raise TrainingDiverged(f"the weights became NaN or infinite in epoch {epoch}: "
+                                   f"the learning rate ({config.lr:g}) is too large")
         loss = trainer.last_epoch_cost
         network = trainer.network
         val = accuracy(network, validation) if validation is not None and len(validation) else None

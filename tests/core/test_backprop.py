@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from digitviz.core import activations as act
-from digitviz.core.backprop import backprop, example_costs
+from digitviz.core.backprop import backprop, example_costs, one_hot
 from digitviz.core.network import Network
 
 CASES = [(h, o, c) for h in ("sigmoid", "relu", "tanh") for o in ("sigmoid", "softmax")
@@ -17,8 +17,9 @@ def _net_and_batch(hidden, output, seed=7):
     for b in net.biases:
         b[:] = rng.normal(0, 0.3, b.shape)
     x = rng.random((3, 5))
-    # Soft targets too: the binary cross-entropy and the quadratic cost do not assume one-hot.
-    y = np.eye(3)[rng.integers(0, 3, 3)] * 0.9 + 0.03
+    # Soft targets too: nothing assumes one-hot (the categorical cross-entropy of a softmax
+    # output assumes rows summing to 1, as these do).
+    y = np.eye(3)[rng.integers(0, 3, 3)] * 0.91 + 0.03
     return net, x, y
 
 
@@ -160,3 +161,24 @@ def test_unknown_cost_is_refused():
     net, x, y = _net_and_batch("sigmoid", "softmax")
     with pytest.raises(ValueError, match="unknown cost"):
         net.backprop(x, y, "hinge")
+
+
+def test_one_hot_targets():
+    np.testing.assert_array_equal(one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
+    np.testing.assert_array_equal(one_hot(1, 3), [0, 1, 0])
+    assert one_hot(np.arange(10), dtype=np.float32).dtype == np.float32
+
+
+@pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
+def test_one_step_moves_the_outputs_toward_the_target(cost):
+    net = Network.random([784, 16, 16, 10], np.random.default_rng(4), "sigmoid", "sigmoid")
+    x = np.random.default_rng(5).random(784)
+    target = one_hot(3)
+    before = net.backprop(x, target, cost)
+    after_net = net.gradient_step(before.dW, before.db, 0.5)
+    after = after_net.backprop(x, target, cost)
+    assert after.cost < before.cost
+    moved = after.activations[-1][0] - before.activations[-1][0]
+    # Each output moved the way its nudge asked (up for the target, down for the others).
+    assert np.all(np.sign(moved) == np.sign(before.nudges(3)))
+    assert net.fingerprint() != after_net.fingerprint() and net.weights[0] is not after_net.weights[0]
