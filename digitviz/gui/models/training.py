@@ -93,6 +93,7 @@ class TrainingSession(QObject):
         self._batches_done = 0
         self._snapshots: list[tuple[int, Network]] = []
         self._shown_snapshot: int | None = None
+        self._broken = False  # the worker failed: only Reset helps
         # What the window showed before training took it over ("Use this network" undoes to it).
         self.network_before: Network | None = None
         self._clear_history()
@@ -303,6 +304,9 @@ class TrainingSession(QObject):
         return self._ensure_process() and self._launch(self.batches_done + 1)
 
     def _launch(self, target: int) -> bool:
+        if self._broken or not self._process.alive:
+            self.problem.emit("The training stopped with an error: Reset to start again.")
+            return False
         self._shown_snapshot = None
         self._process.run(target)
         self._timer.start()
@@ -325,6 +329,7 @@ class TrainingSession(QObject):
         self.pause()
         start = self._start_network
         self._close_process()
+        self._broken = False
         self._start_network = self._latest = None
         self._batches_done = 0
         self._snapshots = []
@@ -391,6 +396,7 @@ class TrainingSession(QObject):
                 progressed = True
             elif kind == "stopped":
                 stopped, error = True, report[3]
+                self._broken = self._broken or report[1] < 0
                 if report[2] is not None:
                     self._batches_done, live = report[1], report[2]
         if live is not None:
@@ -402,8 +408,6 @@ class TrainingSession(QObject):
         if stopped:
             self._timer.stop()
             self.runningChanged.emit(False)
-            if error and self._process is not None and not self._process.alive:
-                self._close_process()
         if live is not None:
             self.networkUpdated.emit(live, stopped)
         if error:

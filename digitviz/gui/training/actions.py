@@ -62,7 +62,8 @@ class TrainingActions(QObject):
         chosen = chosen.copy()
         chosen.metadata = self._session.run_metadata(chosen) if self._session.has_run else chosen.metadata
         self._stack.push(SetNetworkCommand(self._state, chosen, "use trained network"))
-        self._session.network_before = None
+        # Training on from here and using again undoes to this one.
+        self._session.network_before = chosen
         self._messages.show_status(f"Now using {chosen.name} ({chosen.shape_text})")
 
     def save_shown(self, path) -> bool:

@@ -333,8 +333,11 @@ class TrainingPanel(QWidget):
             w.setEnabled(not has_run)
         self._update_shape_widgets()
         self.folder_button.setEnabled(not running)
-        self.start_button.setEnabled(not running)
+        complete = has_run and self._session.batches_done >= self._session.total_batches
+        self.start_button.setEnabled(not running and not complete)
         self.start_button.setText("Continue" if has_run and not running else "Start")
+        self.start_button.setToolTip("The run is complete: Reset to start again" if complete
+                                     else "Train until the last epoch ends (Ctrl+T)")
         self.pause_button.setEnabled(running)
         self.step_button.setEnabled(not running)
         self.reset_button.setEnabled(has_run)
