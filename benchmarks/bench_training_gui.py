@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -42,6 +44,29 @@ def headless(images, labels, epochs: int, start) -> float:
     t0 = time.perf_counter()
     trainer.step(epochs * trainer.batches_per_epoch)
     return (time.perf_counter() - t0) / epochs
+
+
+def session_only(images, labels, epochs: int) -> float:
+    """The app's TrainingSession (worker process, live copies collected) with no window to redraw."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from digitviz.core.network import Network
+    from digitviz.gui.models.state import AppState
+    from digitviz.gui.models.training import TrainingSession
+
+    state = AppState(Network.random([784, 16, 16, 10], np.random.default_rng(0)))
+    session = TrainingSession(state)
+    session.networkUpdated.connect(state.update_parameters)
+    session.set_training_data(images, labels)
+    session.configure(epochs=epochs)
+    session.start()
+    while session.is_running():
+        app.processEvents()
+        time.sleep(0.01)
+    seconds = sum(session.epoch_seconds) / epochs
+    session.shutdown()
+    return seconds
 
 
 def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
@@ -104,6 +129,7 @@ def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
               "stall": max(gaps[1:], default=0.0),
               "worker": sum(window.training.epoch_seconds) / epochs,
               "accuracy": window.training.last_accuracy}
+    window.training.shutdown()
     window.close()
     from PySide6.QtCore import QThreadPool
 
@@ -126,6 +152,8 @@ def main() -> None:
     print(f"Training 784-16-16-10 (Adam, cross-entropy, batches of 32) on {what}; load {os.getloadavg()[0]:.1f}")
     t_headless = headless(images, labels, args.epochs, start)
     print(f"headless:       {t_headless:.3f} s per epoch")
+    t_session = session_only(images, labels, args.epochs)
+    print(f"worker, no window: {t_session:.3f} s per epoch in its steps; {t_session / t_headless:.2f}x headless")
     r = in_app(images, labels, args.epochs, size)
     print(f"in the app:     {r['wall']:.3f} s per epoch (wall, after the worker's {r['startup']:.2f} s start-up), "
           f"{r['worker']:.3f} s in the worker's steps; {r['wall'] / t_headless:.2f}x headless")

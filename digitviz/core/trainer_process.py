@@ -38,6 +38,7 @@ from multiprocessing import shared_memory
 
 import numpy as np
 
+from .blas import single_threaded_blas
 from .network import Network
 from .timeline import should_snapshot
 from .trainer import Trainer
@@ -121,53 +122,13 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
         shm, images, labels = attach(spec)
         trainer = Trainer(network, images, labels, seed=seed, **settings)
         test_images, test_labels = test
-        bpe = trainer.batches_per_epoch
-        every = max(1, bpe // CHECKPOINTS_PER_EPOCH)
         first = trainer.snapshot()
         put(("snapshot", 0, first))
         measure = len(test_labels) > 0
         if measure:
             put(("accuracy", 0, _accuracy(first, test_images, test_labels)))
-        epoch_busy = 0.0
-        while True:
-            command = commands.recv()
-            if command[0] != "run":
-                break
-            target, error = command[1], None
-            costs, batches = [], []
-            last_live = time.perf_counter()
-            while not stop.is_set() and trainer.batches_done < target:
-                t0 = time.perf_counter()
-                cost = trainer.step(1)
-                epoch_busy += time.perf_counter() - t0
-                done = trainer.batches_done
-                batches.append(done)
-                costs.append(cost)
-                if not math.isfinite(cost) or not trainer.parameters_finite():
-                    error = ("The training diverged (the cost became infinite or NaN): "
-                             "lower the learning rate and Reset.")
-                    break
-                snap = should_snapshot(done, bpe)
-                if snap or done % every == 0:
-                    net = trainer.snapshot()
-                    if snap:
-                        put(("snapshot", done, net))
-                    if measure:
-                        put(("accuracy", done, _accuracy(net, test_images, test_labels)))
-                if done % bpe == 0:
-                    put(("epoch", epoch_busy))
-                    epoch_busy = 0.0
-                if live_wanted.value:
-                    now = time.perf_counter()
-                    if now - last_live >= live_interval:
-                        live_wanted.value = 0
-                        put(("costs", batches, costs, epoch_busy))
-                        batches, costs = [], []
-                        put(("live", done, trainer.snapshot()))
-                        last_live = now
-            if batches:
-                put(("costs", batches, costs, epoch_busy))
-            put(("stopped", trainer.batches_done, trainer.snapshot(), error))
+        with single_threaded_blas():  # one BLAS block for the child's life (see core/blas.py)
+            _serve(commands, put, stop, live_wanted, trainer, test_images, test_labels, measure, live_interval)
     except (EOFError, BrokenPipeError, KeyboardInterrupt):
         pass
     except Exception as exc:  # told to the parent, which shows it
@@ -177,6 +138,52 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
         if shm is not None:
             images = labels = trainer = None  # the views go before the mapping
             shm.close()
+
+
+def _serve(commands, put, stop, live_wanted, trainer, test_images, test_labels, measure, live_interval) -> None:
+    """Run the parent's commands until "quit": each "run" trains to its target or to a stop."""
+    bpe = trainer.batches_per_epoch
+    every = max(1, bpe // CHECKPOINTS_PER_EPOCH)
+    epoch_busy = 0.0
+    while True:
+        command = commands.recv()
+        if command[0] != "run":
+            break
+        target, error = command[1], None
+        costs, batches = [], []
+        last_live = time.perf_counter()
+        while not stop.is_set() and trainer.batches_done < target:
+            t0 = time.perf_counter()
+            cost = trainer.step(1)
+            epoch_busy += time.perf_counter() - t0
+            done = trainer.batches_done
+            batches.append(done)
+            costs.append(cost)
+            if not math.isfinite(cost) or not trainer.parameters_finite():
+                error = ("The training diverged (the cost became infinite or NaN): "
+                         "lower the learning rate and Reset.")
+                break
+            snap = should_snapshot(done, bpe)
+            if snap or done % every == 0:
+                net = trainer.snapshot()
+                if snap:
+                    put(("snapshot", done, net))
+                if measure:
+                    put(("accuracy", done, _accuracy(net, test_images, test_labels)))
+            if done % bpe == 0:
+                put(("epoch", epoch_busy))
+                epoch_busy = 0.0
+            if live_wanted.value:
+                now = time.perf_counter()
+                if now - last_live >= live_interval:
+                    live_wanted.value = 0
+                    put(("costs", batches, costs, epoch_busy))
+                    batches, costs = [], []
+                    put(("live", done, trainer.snapshot()))
+                    last_live = now
+        if batches:
+            put(("costs", batches, costs, epoch_busy))
+        put(("stopped", trainer.batches_done, trainer.snapshot(), error))
 
 
 @contextlib.contextmanager
