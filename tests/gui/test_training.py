@@ -192,3 +192,30 @@ def test_the_train_menu_starts_and_pauses(window, qtbot):
     assert window.train_action.text() == "&Start training"
     assert window.training_panel.reset_button.isEnabled()
     assert not window.training_panel.hidden_edit.isEnabled()  # a run keeps its settings
+
+
+def test_start_reads_the_remembered_folder_first_then_trains(qtbot, tmp_path, digits):
+    import gzip
+    import struct
+
+    from PySide6.QtCore import QSettings
+
+    from digitviz.core.mnist import TRAIN_IMAGES, TRAIN_LABELS
+
+    # A small stand-in for the MNIST training files (made of bundled test digits: mechanics only).
+    images = np.round(digits[0][:320] * 255).astype(np.uint8)
+    labels = digits[1][:320].astype(np.uint8)
+    (tmp_path / TRAIN_IMAGES).write_bytes(gzip.compress(struct.pack(">IIII", 0x803, 320, 28, 28) + images.tobytes()))
+    (tmp_path / TRAIN_LABELS).write_bytes(gzip.compress(struct.pack(">II", 0x801, 320) + labels.tobytes()))
+    QSettings().setValue("training/mnist_folder", str(tmp_path))
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    session = window.training
+    assert not session.has_data  # read only when needed
+    assert session.start()
+    qtbot.waitUntil(lambda: session.has_run and not session.is_running(), timeout=60_000)
+    assert session.batches_done == 10
+    assert "320 MNIST training digits from" in session.data_text
+    assert window.training_panel.data_label.text() == session.data_text
+    session.shutdown()
