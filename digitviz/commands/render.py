@@ -33,7 +33,7 @@ def run(args) -> int:
         return _fail(f"{out}: folder {out.parent} does not exist")
 
     from ..core.resources import default_weights_path
-    from ..core.weightfile import WeightFileError, load_weights
+    from ..core.weightfiles import WeightFileError, load_weights
 
     weights = Path(args.weights) if args.weights else default_weights_path()
     try:

@@ -10,7 +10,7 @@ from ..core.augment import AugmentParams
 from ..core.evaluate import evaluate
 from ..core.mnist import DataError, load_mnist
 from ..core.train import EpochReport, TrainConfig, split_validation, train
-from ..core.weightfile import save_weights
+from ..core.weightfiles import save_weights
 
 
 class ProgressBar:

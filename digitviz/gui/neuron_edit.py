@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core.edit import NeuronEdit
 from ..core.network import Network
-from ..core.weightfile import save_weights
+from ..core.weightfiles import save_weights
 from .evaluation_view import put_in_scroll_area
 from .evaluator import Evaluator
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from ..core.network import Network
 from ..core.resources import weights_path
-from ..core.weightfile import WeightFileError, save_weights
+from ..core.weightfiles import WeightFileError, save_weights
 from .loading import read_network_responsively
 from .weight_sources import (
     bundled_weights,

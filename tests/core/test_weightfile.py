@@ -11,7 +11,7 @@ import pytest
 
 import digitviz
 from digitviz import Network, WeightFileError, load_weights, save_weights
-from digitviz.core import weightfile
+from digitviz.core.weightfiles import limits
 
 
 @pytest.fixture
@@ -248,14 +248,14 @@ def test_pipes_and_devices_are_refused_without_blocking(tmp_path):
 
 def test_unreadable_file(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "locked.npz")
-    real_open = open
+    real_open = os.open
 
     def deny(file, *args, **kwargs):
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     with pytest.raises(WeightFileError, match="permission denied"):
         load_weights(path)
 
@@ -268,20 +268,20 @@ def test_an_io_error_while_reading(tmp_path):
 
 def test_oversized_file(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "big.npz")
-    monkeypatch.setattr(weightfile, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     with pytest.raises(WeightFileError, match="limit"):
         load_weights(path)
 
 
 def test_too_many_parameters(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "many.npz")
-    monkeypatch.setattr(weightfile, "MAX_PARAMETERS", 1000)
+    monkeypatch.setattr(limits, "MAX_PARAMETERS", 1000)
     with pytest.raises(WeightFileError, match="parameters"):
         load_weights(path)
 
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
-    monkeypatch.setattr(weightfile, "MAX_FILE_BYTES", 50_000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 50_000)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("sizes.npy", b"\0" * 1_000_000)
