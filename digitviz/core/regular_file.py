@@ -77,7 +77,16 @@ def read_regular(path, limit: int) -> bytes:
         size = os.fstat(f.fileno()).st_size
         if size > limit:
             raise FileTooLarge(path, size, limit)
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise FileTooLarge(path, len(data), limit)
-    return data
+        # read(n) reserves n bytes at once: ask for what fstat promised (plus one, to notice
+        # growth), then for any growth in bounded chunks.
+        chunks = [f.read(size + 1)]
+        total = len(chunks[0])
+        while total > size and total <= limit:
+            chunk = f.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    if total > limit:
+        raise FileTooLarge(path, total, limit)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -343,7 +343,7 @@ class _Machine:
     def _call_dtype(self, args: tuple) -> _Dtype:
         code = _text(args[0]) if len(args) == 3 else None
         if code not in NUMERIC_CODES or args[1] not in (0, False) or args[2] not in (1, True):
-            self.fail(f"the pickle asks for dtype {brief(args[0] if args else None)}; only plain float and "
+            self.fail(f"the pickle asks for dtype {brief(_text(args[0]) or args[0] if args else None)}; only plain float and "
                       "integer dtypes are allowed, refused")
         return _Dtype(code)
 
@@ -373,9 +373,12 @@ class _Machine:
             if fortran not in (0, 1):
                 self.fail("the pickle gives an array a malformed Fortran flag")
             target.array = self._make_array(data, dtype, shape, bool(fortran))
+        elif isinstance(target, _Global):
+            self.fail(f"the pickle sets attributes on numpy's {target.name}; refused (nothing in the file was run)")
         else:
-            self.fail(f"the pickle sets the state of {brief(target)}; only a dtype or an array being read "
-                      "may receive one, refused")
+            what = "an array or dtype already read" if isinstance(target, (_Array, _Dtype)) else brief(target)
+            self.fail(f"the pickle sets the state of {what}; only a dtype or an array being read may "
+                      "receive one, once; refused")
 
     def _build_dtype(self, target: _Dtype, state) -> None:
         ok = (isinstance(state, tuple) and len(state) == 8 and state[0] == 3
