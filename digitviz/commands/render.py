@@ -83,6 +83,8 @@ def check_npy_input(spec: str) -> str | None:
     values = np.frombuffer(raw, dtype=dtype, count=count)
     if dtype.kind == "f" and not np.all(np.isfinite(values)):
         return f"{spec}: the image holds NaN or infinite values"
+    if count == 0 or np.all(values == values[0]):
+        return f"{spec}: the image is blank (every pixel the same); there is no digit to read"
     return None
 
 
