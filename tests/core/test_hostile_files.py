@@ -116,7 +116,7 @@ def test_json_sizes_with_a_hundred_thousand_entries(tmp_path):
 
 
 def test_json_with_more_values_than_parameters_is_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_PARAMETERS", 1000)
+    monkeypatch.setattr(limits, "MAX_JSON_VALUES", 1000)
     monkeypatch.setattr(limits, "MAX_METADATA_CHARS", 100)
     _refused(tmp_path, b"[" + b"0," * 5000 + b"0]", "more than 1,000 values", "many.json")
 

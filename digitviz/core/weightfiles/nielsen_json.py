@@ -26,8 +26,10 @@ def read_nielsen_json(path: Path, data: bytes) -> Network:
     """A Network from the bytes of a Nielsen-style JSON file; WeightFileError for anything else."""
     # Every JSON value but the last in a list is followed by a comma: a cheap upper bound on
     # what parsing would build, checked before a single value is made.
-    if data.count(b",") > limits.MAX_PARAMETERS + limits.MAX_METADATA_CHARS:
-        raise WeightFileError(path, f"the JSON holds more than {limits.MAX_PARAMETERS:,} values: too large")
+    if data.count(b",") > limits.MAX_JSON_VALUES + limits.MAX_METADATA_CHARS:
+        raise WeightFileError(
+            path, f"the JSON holds more than {limits.MAX_JSON_VALUES:,} values: too large for JSON (use .npz)"
+        )
     try:
         doc = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
