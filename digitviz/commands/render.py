@@ -70,7 +70,8 @@ def check_npy_input(spec: str) -> str | None:
             if dtype.hasobject or dtype.kind not in "biuf":
                 return f"{spec}: holds {dtype} values, not numbers"
             if count > MAX_NPY_VALUES:
-                return f"{spec}: declares {count:,} values (shape {shape}); an image of at most {MAX_NPY_VALUES:,} is expected"
+                return (f"{spec}: declares {count:,} values (shape {shape}); an image of at most "
+                        f"{MAX_NPY_VALUES:,} is expected")
             raw = f.read(count * dtype.itemsize + 1)
     except NotRegularFile as exc:
         return f"{spec}: is {exc.kind}, not an image file"

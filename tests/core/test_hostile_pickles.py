@@ -79,9 +79,8 @@ HOSTILE = {
     "void dtype": (pair_p0([array_p0(SHAPE_8, b"A" * 8, dtype_p0(b"V8"))], []), "dtype"),
     # The segfault: a dtype given an object field through BUILD, after an array uses it.
     "object field given to a dtype by BUILD": (
-        pair_p0([array_p0(SHAPE_8, b"A" * 8, dtype_p0(b"f8", b"(I3\nS'|'\n"
-                                                          b"N(S'x'\nt(S'x'\n" + dtype_p0(b"f8") + b"I0\ntI8\nI1\nI0\ntb"))],
-                []),
+        pair_p0([array_p0(SHAPE_8, b"A" * 8, dtype_p0(
+            b"f8", b"(I3\nS'|'\nN(S'x'\nt(S'x'\n" + dtype_p0(b"f8") + b"I0\ntI8\nI1\nI0\ntb"))], []),
         "fields",
     ),
     "second BUILD on a dtype already used": (

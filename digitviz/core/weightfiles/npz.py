@@ -66,25 +66,26 @@ def _read_archive(path: Path, zf: zipfile.ZipFile) -> Network:
         raise WeightFileError(path, "the archive unpacks to more than the size limit")
     members = {info.filename[:-4]: info for info in infos if info.filename.endswith(".npy")}
     if "sizes" not in members:
-        raise WeightFileError(
-            path, f"not a digitviz weight archive: no 'sizes' key (keys: {brief(sorted(members)) if members else 'none'})"
-        )
+        keys = brief(sorted(members)) if members else "none"
+        raise WeightFileError(path, f"not a digitviz weight archive: no 'sizes' key (keys: {keys})")
     sizes = _member(path, zf, members["sizes"], "sizes", limits.MAX_LAYERS + 1, "iu",
                     f"at most {limits.MAX_LAYERS} layers are supported")
     declared = [int(s) for s in np.atleast_1d(sizes)]
     check_sizes(path, declared, what=f"'sizes' {brief(declared)}")
     n_layers = len(declared) - 1
-    missing = [k for i in range(n_layers) for k in (f"weight_{i}", f"bias_{i}") if k not in members]
-    if missing:
-        raise WeightFileError(path, f"missing arrays {brief(missing)}")
-    weights, biases = [], []
+    weights, biases, missing = [], [], []
     budget = limits.MAX_PARAMETERS
-    for i in range(n_layers):
+    for i in range(n_layers):  # a bad member is named before a missing one
         for key, out in ((f"weight_{i}", weights), (f"bias_{i}", biases)):
+            if key not in members:
+                missing.append(key)
+                continue
             array = _member(path, zf, members[key], key, budget, "biufcUS",
                             f"more than {limits.MAX_PARAMETERS:,} parameters in all")
             budget -= array.size
             out.append(array)
+    if missing:
+        raise WeightFileError(path, f"missing arrays {brief(missing)}")
     hidden = _text(path, zf, members, "hidden_activation", "sigmoid", limits.MAX_TEXT_FIELD_CHARS)
     output = _text(path, zf, members, "output_activation", "sigmoid", limits.MAX_TEXT_FIELD_CHARS)
     metadata = {}

@@ -343,8 +343,8 @@ class _Machine:
     def _call_dtype(self, args: tuple) -> _Dtype:
         code = _text(args[0]) if len(args) == 3 else None
         if code not in NUMERIC_CODES or args[1] not in (0, False) or args[2] not in (1, True):
-            self.fail(f"the pickle asks for dtype {brief(_text(args[0]) or args[0] if args else None)}; only plain float and "
-                      "integer dtypes are allowed, refused")
+            asked = brief(_text(args[0]) or args[0] if args else None)
+            self.fail(f"the pickle asks for dtype {asked}; only plain float and integer dtypes are allowed, refused")
         return _Dtype(code)
 
     def _call_encode(self, args: tuple) -> bytes:
