@@ -99,10 +99,6 @@ class _Array:
         self.array = array
 
 
-class _Mark:
-    pass
-
-
 def _text(value) -> str | None:
     """A short string argument given as text (Python 3) or bytes (Python 2 ``str``)."""
     if isinstance(value, bytes):
@@ -119,6 +115,7 @@ class _Machine:
         self.pos = 0
         self.stack: list = []
         self.marks: list[list] = []
+        self.saved = 0  # values on the stacks that MARKs set aside
         self.memo: dict[int, object] = {}
         self.items = 0  # values put in lists and tuples, in all
         self.arrays = 0
@@ -201,7 +198,7 @@ class _Machine:
             handler()
 
     def _push(self, value) -> None:
-        if len(self.stack) >= limits.MAX_PICKLE_STACK:
+        if len(self.stack) + self.saved >= limits.MAX_PICKLE_STACK:
             self.fail("the pickle's stack grows beyond any weight file's")
         self.stack.append(value)
 
@@ -214,6 +211,7 @@ class _Machine:
         if len(self.marks) >= limits.MAX_PICKLE_NESTING:
             self.fail("the pickle nests deeper than any weight file")
         self.marks.append(self.stack)
+        self.saved += len(self.stack)
         self.stack = []
 
     def _pop_mark(self) -> list:
@@ -221,6 +219,7 @@ class _Machine:
             self.fail("the pickle closes a MARK it never opened (malformed)")
         items = self.stack
         self.stack = self.marks.pop()
+        self.saved -= len(self.stack)
         return items
 
     def _proto(self) -> None:
