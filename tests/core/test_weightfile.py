@@ -5,6 +5,7 @@ import json
 import os
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -294,3 +295,29 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
 def test_weightfileerror_is_a_valueerror():
     err = WeightFileError("x.npz", "broken")
     assert isinstance(err, ValueError) and str(err) == "x.npz: broken" and err.problem == "broken"
+
+
+def test_the_registry_is_plain_code_in_the_order_formats_are_tried():
+    from digitviz.core import weightfiles
+
+    assert [reader.__name__ for _, reader in weightfiles.READERS] == [
+        "read_safetensors", "read_npz", "read_nielsen_json", "read_pickle"]
+
+
+def test_reading_every_format_needs_no_third_party_library_but_numpy(net, tmp_path):
+    import subprocess
+    import sys
+
+    from safetensors.numpy import save_file
+
+    save_file({"0.weight": np.zeros((10, 784), np.float32), "0.bias": np.zeros(10, np.float32)},
+              str(tmp_path / "m.safetensors"))
+    save_weights(net, tmp_path / "n.npz")
+    code = ("import sys, digitviz\n"
+            f"for name in ('m.safetensors', 'n.npz'): digitviz.load_weights({str(tmp_path)!r} + '/' + name)\n"
+            "extra = {m.split('.')[0] for m in sys.modules} & {'safetensors', 'PySide6', 'torch'}\n"
+            "print(sorted(extra))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(digitviz.__file__).parents[1])})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout

@@ -21,6 +21,7 @@ from . import limits
 from .common import WeightFileError, brief, build_network, check_sizes
 
 MAGIC = b"PK\x03\x04"
+_CHUNK = 4 * 1024 * 1024
 
 
 def looks_like_npz(data: bytes) -> bool:
@@ -69,7 +70,7 @@ def _read_archive(path: Path, zf: zipfile.ZipFile) -> Network:
         keys = brief(sorted(members)) if members else "none"
         raise WeightFileError(path, f"not a digitviz weight archive: no 'sizes' key (keys: {keys})")
     sizes = _member(path, zf, members["sizes"], "sizes", limits.MAX_LAYERS + 1, "iu",
-                    f"at most {limits.MAX_LAYERS} layers are supported")
+                    f"at most {limits.MAX_LAYERS} layers are supported", "integers")
     declared = [int(s) for s in np.atleast_1d(sizes)]
     check_sizes(path, declared, what=f"'sizes' {brief(declared)}")
     n_layers = len(declared) - 1
@@ -80,8 +81,8 @@ def _read_archive(path: Path, zf: zipfile.ZipFile) -> Network:
             if key not in members:
                 missing.append(key)
                 continue
-            array = _member(path, zf, members[key], key, budget, "biufcUS",
-                            f"more than {limits.MAX_PARAMETERS:,} parameters in all")
+            array = _member(path, zf, members[key], key, budget, "iuf",
+                            f"more than {limits.MAX_PARAMETERS:,} parameters in all", "numbers")
             budget -= array.size
             out.append(array)
     if missing:
@@ -106,14 +107,18 @@ def _read_archive(path: Path, zf: zipfile.ZipFile) -> Network:
 def _text(path: Path, zf, members: dict, key: str, default, max_chars: int):
     if key not in members:
         return default
-    value = _member(path, zf, members[key], key, 1, "U", "it must be a single text entry",
+    value = _member(path, zf, members[key], key, 1, "U", "it must be a single text entry", "text",
                     max_bytes=4 * max_chars)
     return str(value.reshape(()))
 
 
 def _member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str, max_elements: int,
-            kinds: str, too_many: str, max_bytes: int | None = None) -> np.ndarray:
-    """One member's array, its header checked before its data is unpacked. Read-only."""
+            kinds: str, too_many: str, expected: str, max_bytes: int | None = None) -> np.ndarray:
+    """One member's array, its header checked before its data is unpacked.
+
+    The data is unpacked in chunks of ``_CHUNK`` bytes, so that a reader thread never holds
+    the GIL for long (the GUI reads files on a worker thread).
+    """
     with zf.open(info) as f:
         try:
             version = np.lib.format.read_magic(f)
@@ -130,25 +135,35 @@ def _member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str, ma
         if dtype.hasobject:
             raise WeightFileError(path, "holds object arrays, which are refused (they would need pickle)")
         if dtype.names is not None or dtype.subdtype is not None or dtype.kind not in kinds:
-            raise WeightFileError(path, f"'{key}' has dtype {brief(str(dtype))}, which is refused here")
+            raise WeightFileError(path, f"'{key}' has dtype {brief(str(dtype))}, not {expected}")
         if any(d < 0 for d in shape):
             raise WeightFileError(path, f"'{key}' declares a negative shape {brief(shape)}")
         count = math.prod(shape)
         if count > max_elements:
             raise WeightFileError(path, f"'{key}' holds {count:,} values; {too_many}")
         nbytes = count * dtype.itemsize
-        if nbytes > (max_bytes if max_bytes is not None else 16 * max(max_elements, 1)):
+        if nbytes > (max_bytes if max_bytes is not None else 8 * max(max_elements, 1)):
             if dtype.kind == "U":
                 raise WeightFileError(
                     path, f"the '{key}' entry is {dtype.itemsize // 4:,} characters long, more than the "
                     f"{(max_bytes or 0) // 4:,} allowed"
                 )
             raise WeightFileError(path, f"'{key}' holds {nbytes:,} bytes, too many for {count:,} values")
-        raw = f.read(nbytes + 1)
-    if len(raw) != nbytes:
+        held = info.file_size - f.tell()
+        if held == nbytes:
+            buffer = np.empty(nbytes, np.uint8)
+            filled = 0
+            while filled < nbytes:
+                chunk = f.read(min(_CHUNK, nbytes - filled))
+                if not chunk:
+                    break
+                buffer[filled : filled + len(chunk)] = np.frombuffer(chunk, np.uint8)
+                filled += len(chunk)
+            held = filled + len(f.read(1))  # reading to the end also checks the CRC
+    if held != nbytes:
         raise WeightFileError(
-            path, f"'{key}' holds {'more' if len(raw) > nbytes else 'fewer'} bytes than its header promises "
+            path, f"'{key}' holds {'more' if held > nbytes else 'fewer'} bytes than its header promises "
             f"({nbytes:,}): the archive is corrupt"
         )
-    array = np.frombuffer(raw, dtype=dtype, count=count) if count else np.zeros(0, dtype)
+    array = buffer.view(dtype) if count else np.zeros(0, dtype)
     return array.reshape(shape, order="F" if fortran else "C")
