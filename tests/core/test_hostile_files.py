@@ -237,3 +237,17 @@ def test_idx_exact_files_still_read(tmp_path):
     (tmp_path / "short.idx").write_bytes(struct.pack(">IIII", 0x803, 2, 28, 28) + bytes(10))
     with pytest.raises(DataError, match="promises"):
         read_idx(tmp_path / "short.idx")
+
+
+def test_a_file_swapped_for_a_fifo_after_stat_is_refused_by_fstat(tmp_path, monkeypatch):
+    # What is checked is the open descriptor: even a stat() that said "regular file" (the file
+    # was swapped after it) cannot make load_weights block on the pipe.
+    fifo = tmp_path / "swapped.npz"
+    os.mkfifo(fifo)
+    regular = os.stat(__file__)
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: regular if str(p) == str(fifo) else real_stat(p, *a, **k))
+    with pytest.raises(WeightFileError, match="named pipe"):
+        load_weights(fifo)
+    with pytest.raises(DataError, match="named pipe"):
+        read_idx(fifo)
