@@ -6,7 +6,6 @@ import shlex
 import sys
 import time
 
-from ..core.augment import AugmentParams
 from ..core.evaluate import evaluate
 from ..core.mnist import DataError, load_mnist
 from ..core.train import EpochReport, TrainConfig, split_validation, train
@@ -66,7 +65,9 @@ def run(args) -> int:
         batch_size=args.batch_size,
         lr=args.lr,
         seed=args.seed,
-        augment=AugmentParams().scaled(args.augment_strength, args.augment_probability) if args.augment else None,
+        augment=args.augment,
+        augment_strength=args.augment_strength,
+        augment_probability=args.augment_probability,
     )
     bar = None if args.quiet else ProgressBar()
     started = [time.perf_counter()]

@@ -14,8 +14,16 @@ OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    # Clipping keeps exp() from overflowing for very negative z; sigma(-500) is 0 to float64 anyway.
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
+    # Clipping keeps exp() from overflowing for very negative z: sigma(-500) is 0 to float64
+    # anyway, and sigma(-80) to float32 (whose exp overflows past 88).
+    z = np.asarray(z)
+    limit = 80.0 if z.dtype == np.float32 else 500.0
+    e = np.asarray(np.clip(z, -limit, limit, dtype=z.dtype if z.dtype.kind == "f" else np.float64))
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    e += 1.0
+    np.reciprocal(e, out=e)
+    return e if e.ndim else e[()]
 
 
 def relu(z: np.ndarray) -> np.ndarray:
