@@ -29,7 +29,7 @@ from .formulas import average_formula_html, cost_formula_html
 
 COST_TITLES = {"quadratic": "quadratic: Σ (a − y)²", "cross_entropy": "cross-entropy"}
 AVERAGE_TITLES = {"label": "test digits of the target", "batch": "a mini-batch of test digits"}
-OFF = -1  # the "Off" button's id
+OFF = 1_000_000  # the "Off" button's id (QButtonGroup takes -1 for "pick one")
 
 HELP = ("<span style='color:gray'>Arrows beside the neurons: −∂C/∂a, how this example wants each "
         "neuron to move (up: more, down: less); they flow back from the outputs. "
