@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import activations as act
 from ..models.learning import LearnModel
@@ -61,38 +61,49 @@ def chain_rule_html(model: LearnModel, state: AppState, layer: int, index: int) 
     else:
         terms = net.weights[layer][:, j] * r.dC_dz[layer][0, :]
         top = np.argsort(-np.abs(terms))[:3]
-        shown = " + ".join(f"{_p(float(net.weights[layer][i, j]))}·{_p(float(r.dC_dz[layer][0, i]))}" for i in top)
+        shown = " + ".join(f"{_p(float(net.weights[layer][i, j]))} · {_p(float(r.dC_dz[layer][0, i]))}" for i in top)
         more = f" + {len(terms) - len(top)} more" if len(terms) > len(top) else ""
         lines.append(f"∂C/∂a = &Sigma;<sub>i</sub> w<sub>ij</sub> ∂C/∂z<sub>i</sub> (the next layer's wishes "
                      f"added up) = {shown}{more} = <b>{_n(da)}</b>")
     if f == "softmax":
-        lines.append(f"∂C/∂b = ∂C/∂z = (softmax's Jacobian)·∂C/∂a = <b>{_n(float(dz[0]))}</b>")
+        lines.append(f"∂C/∂b = ∂C/∂z = (softmax's Jacobian) · ∂C/∂a = <b>{_n(float(dz[0]))}</b>")
         slope = None
     else:
         slope = float(act.derivative(f, np.array([z]), np.array([a]))[0])
-        lines.append(f"f′(z) = {f}′({_n(z)}) = {_n(slope)};  ∂C/∂b = f′(z)·∂C/∂a = {_p(slope)}·{_p(da)} = "
+        lines.append(f"f′(z) = {f}′({_n(z)}) = {_n(slope)};  ∂C/∂b = f′(z) · ∂C/∂a = {_p(slope)} · {_p(da)} = "
                      f"<b>{_n(float(dz[0]))}</b>")
     dw = r.dW[layer - 1][j]
     k = int(np.argmax(np.abs(dw)))
     ak = float(r.activations[layer - 1][0, k])
-    factor = f"{_p(slope)}·{_p(da)}" if slope is not None else _p(float(dz[0]))
-    lines.append(f"∂C/∂w<sub>k</sub> = a<sub>k</sub>·f′(z)·∂C/∂a; the largest, from {neuron_name(net, layer - 1, k)}: "
-                 f"{_n(ak)}·{factor} = <b>{_n(float(dw[k]))}</b>")
+    factor = f"{_p(slope)} · {_p(da)}" if slope is not None else _p(float(dz[0]))
+    source = neuron_name(net, layer - 1, k)
+    lines.append(f"∂C/∂w<sub>k</sub> = a<sub>k</sub> · f′(z) · ∂C/∂a; the largest, from {source}: "
+                 f"{_n(ak)} · {factor} = <b>{_n(float(dw[k]))}</b>")
     lines.append(f"<span style='color:gray'>desired nudge &minus;∂C/∂a = {_n(-da)}: "
                  f"{'more' if da < 0 else 'less' if da > 0 else 'no change'}</span>")
     return "<br>".join(lines)
 
 
-class GradientSection(QWidget):
+class GradientSection(QScrollArea):
     """What the cost wants of the selected neuron; hidden unless the mode is on and a non-input
-    neuron is selected. ``image()`` is the 28x28 -dC/dw on display (first hidden layer), else None."""
+    neuron is selected. ``image()`` is the 28x28 -dC/dw on display (first hidden layer), else None.
+
+    It scrolls, so that on a short screen it takes the room left under the inspector's pictures
+    instead of making the window taller than the screen.
+    """
 
     def __init__(self, model: LearnModel, state: AppState, selection: NeuronSelection,
                  parent: QWidget | None = None):
         super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumHeight(90)
+        content = QWidget()
         self._model, self._state, self._selection = model, state, selection
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
         self.text = QLabel()
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
@@ -100,7 +111,7 @@ class GradientSection(QWidget):
         self._view = graphics_widget()
         self.image_view = DivergingImage("&minus;∂C/∂w: blue, the step raises w")
         self._view.addItem(self.image_view)
-        self._view.setFixedSize(190, 165)
+        self._view.setFixedSize(170, 150)
         self.image_view.item.pixelHovered.connect(self._on_image_pixel_hovered)
         self.hover = QLabel(" ")
         self.hover.setStyleSheet("color: gray")
@@ -111,10 +122,11 @@ class GradientSection(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addLayout(left)
         row.addWidget(self.text, 1)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
         layout.addLayout(row)
+        self.setWidget(content)
         self._image: np.ndarray | None = None
         model.gradientChanged.connect(self._on_model_gradient_changed)
         model.targetChanged.connect(self._on_model_target_changed)

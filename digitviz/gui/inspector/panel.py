@@ -185,8 +185,9 @@ class InspectorPanel(QWidget):
         return self._shown
 
     def add_section(self, widget: QWidget) -> None:
-        """Put another part's section (e.g. inspector/gradient.py) under the formula."""
-        self.layout().addWidget(widget)
+        """Put another part's section (e.g. inspector/gradient.py) under the formula; it shares the
+        room left over with the pictures."""
+        self.layout().addWidget(widget, 1)
 
     # -- updates ----------------------------------------------------------------------------------
 

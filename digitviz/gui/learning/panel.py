@@ -28,7 +28,7 @@ from ..models.state import AppState
 from .formulas import average_formula_html, cost_formula_html
 
 COST_TITLES = {"quadratic": "quadratic: Σ (a − y)²", "cross_entropy": "cross-entropy"}
-AVERAGE_TITLES = {"label": "test digits of the target", "batch": "a mini-batch of test digits"}
+AVERAGE_TITLES = {"label": "digits of the target", "batch": "random test digits"}
 OFF = 1_000_000  # the "Off" button's id (QButtonGroup takes -1 for "pick one")
 
 HELP = ("<span style='color:gray'>Arrows beside the neurons: −∂C/∂a, how this example wants each "
@@ -71,7 +71,7 @@ class LearnPanel(QWidget):
             self.target_buttons.addButton(button, d)
             targets.addWidget(button)
         self.off_button = self._small_button("Off", "Leave 'learn from this'")
-        self.off_button.setFixedWidth(36)
+        self.off_button.setFixedWidth(34)
         self.target_buttons.addButton(self.off_button, OFF)
         targets.addWidget(self.off_button)
         targets.addStretch(1)
@@ -95,7 +95,7 @@ class LearnPanel(QWidget):
         self.average_combo = QComboBox()
         for kind in AVERAGE_KINDS:
             self.average_combo.addItem(AVERAGE_TITLES[kind], kind)
-        self.resample_button = QPushButton("New digits")
+        self.resample_button = QPushButton("New")
         self.resample_button.setToolTip("Average over other digits")
         self.average_check.toggled.connect(self._on_average_widgets_changed)
         self.average_spin.editingFinished.connect(self._on_average_widgets_changed)
@@ -109,6 +109,7 @@ class LearnPanel(QWidget):
         self.rate_spin.setValue(2.0)
         self.rate_spin.setToolTip("η: every weight moves by −η ∂C/∂w")
         self.step_button = QPushButton("Take one step")
+        self.step_button.setMinimumWidth(110)
         self.step_button.setToolTip("w ← w − η ∂C/∂w for every weight and bias (Edit ▸ Undo takes it back)")
         self.step_button.clicked.connect(self._on_step_button_clicked)
         self.step_result = QLabel(" ")
@@ -130,6 +131,7 @@ class LearnPanel(QWidget):
         grid.addWidget(self.rate_spin, 2, 1)
         grid.addWidget(self.step_button, 2, 2, 1, 2)
         grid.setColumnStretch(2, 1)
+        self.resample_button.setMaximumWidth(52)
 
         layout = QVBoxLayout(self)
         layout.addLayout(targets)
@@ -150,7 +152,7 @@ class LearnPanel(QWidget):
     def _small_button(text: str, tip: str) -> QPushButton:
         button = QPushButton(text)
         button.setCheckable(True)
-        button.setFixedWidth(26)
+        button.setFixedWidth(24)
         button.setToolTip(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
