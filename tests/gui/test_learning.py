@@ -158,7 +158,9 @@ def test_take_step_moves_the_outputs_toward_the_target_and_undo_restores(qtbot, 
     assert window.prediction[1][target] > before_out[target]
     assert window.network is not old
     assert window.undo_stack.undoText() == "gradient step"
-    window.undo_stack.undo()  # Edit > Undo
+    assert window.undo_action.text() == "&Undo gradient step"  # Edit menu
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    window.undo_action.trigger()
     assert window.network is old
     np.testing.assert_array_equal(window.prediction[1], before_out)
     assert window.learning.result.cost == before

@@ -1,7 +1,7 @@
 """Browsing the bundled MNIST test set: next, previous, random, by digit, only the mistakes.
 
-Each digit is fed to the window with ``show_input`` (the scene animates it) and shown here with
-its true label beside the network's answer. The browsing list is always in test-set order and
+Choosing a digit emits ``digitChosen(image, label)``; the main window feeds it to the network
+(the scene animates it), and the browser shows its true label beside the network's answer. The browsing list is always in test-set order and
 the random walk uses a seeded generator, so the same clicks show the same digits.
 Filters that need the network's answers wait for the :class:`Evaluator`'s result.
 """
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from ...core.mnist import DataError, Digits
 from ..models.evaluator import Evaluator
-from .evaluation import digit_pixmap
+from ..models.state import AppState
+from ..widgets.images import digit_pixmap
 
 ANY = "any"
 
@@ -50,26 +51,28 @@ def browse_indices(labels: np.ndarray, predictions: np.ndarray | None, true_clas
     return np.flatnonzero(keep)
 
 
-class TestDigitsBrowser(QWidget):
+class DigitBrowser(QWidget):
     """The test-digit browser (a dock's widget).
 
     Parameters
     ----------
-    window : the MainWindow (its ``state`` and ``show_input`` are used).
-    evaluator : gives the network's answers for the "only mistakes" and "answered as" filters.
+    state : what the network answers for the digit shown.
+    evaluator : the test digits, and the network's answers for the "only mistakes" and
+        "answered as" filters.
     seed : seed of the random walk.
 
     Signals
     -------
-    digitShown(int index) : test digit ``index`` was fed to the window.
+    digitChosen(object image, int label) : show this (28, 28) test digit (true label ``label``).
+    digitShown(int index) : test digit ``index`` was chosen and fed.
     """
 
-    __test__ = False  # not a pytest test class, despite its name
+    digitChosen = Signal(object, int)
     digitShown = Signal(int)
 
-    def __init__(self, window, evaluator: Evaluator, seed: int = 0, parent: QWidget | None = None):
+    def __init__(self, state: AppState, evaluator: Evaluator, seed: int = 0, parent: QWidget | None = None):
         super().__init__(parent)
-        self._window = window
+        self._state = state
         self._evaluator = evaluator
         self._rng = np.random.default_rng(seed)
         self._true_class: int | None = None
@@ -137,7 +140,7 @@ class TestDigitsBrowser(QWidget):
 
         self._make_actions()
         evaluator.currentChanged.connect(self._on_evaluator_current_changed)
-        window.state.activationsChanged.connect(self._on_state_activations_changed)
+        state.activationsChanged.connect(self._on_state_activations_changed)
         self._update_indices()
         self._update_labels()
 
@@ -194,8 +197,8 @@ class TestDigitsBrowser(QWidget):
         self._current = index
         image = self.digits.images[index].reshape(28, 28)
         self.thumbnail.setPixmap(digit_pixmap(image, 84))
-        self._window.show_input(image)
-        self._fed = self._window.state.input
+        self.digitChosen.emit(image, int(self.digits.labels[index]))
+        self._fed = self._state.input  # the main window fed it (a direct connection)
         self._update_labels()
         self.digitShown.emit(index)
 
@@ -304,7 +307,7 @@ class TestDigitsBrowser(QWidget):
             return
         truth = int(self.digits.labels[self._current])
         self.title.setText(f"Test digit #{self._current}")
-        state = self._window.state
+        state = self._state
         prediction = state.prediction if state.input is self._fed and self._fed is not None else None
         if prediction is None:
             self.verdict.setText(f"True label <b>{truth}</b>")
