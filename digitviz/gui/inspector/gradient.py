@@ -22,6 +22,8 @@ from ..models.state import AppState
 from .text import grid_side, neuron_name
 from .weight_image import DivergingImage, graphics_widget
 
+HOVER_HINT = "blue: the step raises w, red: lowers it"
+
 
 def _n(v: float, digits: int = 3) -> str:
     text = f"{v:.{digits}g}" if v != 0 and abs(v) < 10 ** -digits else f"{v:.{digits}f}"
@@ -109,11 +111,11 @@ class GradientSection(QScrollArea):
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop)
         self._view = graphics_widget()
-        self.image_view = DivergingImage("&minus;∂C/∂w: blue, the step raises w")
+        self.image_view = DivergingImage("&minus;∂C/∂w of its 784 weights")
         self._view.addItem(self.image_view)
         self._view.setFixedSize(170, 150)
         self.image_view.item.pixelHovered.connect(self._on_image_pixel_hovered)
-        self.hover = QLabel(" ")
+        self.hover = QLabel(HOVER_HINT)
         self.hover.setStyleSheet("color: gray")
         left = QVBoxLayout()
         left.addWidget(self._view)
@@ -170,4 +172,4 @@ class GradientSection(QScrollArea):
     @Slot(int, int)
     def _on_image_pixel_hovered(self, row: int, col: int) -> None:
         value = self.image_view.value_at(row, col)
-        self.hover.setText(" " if value is None else f"row {row}, col {col}: −∂C/∂w = {value:+.4g}")
+        self.hover.setText(HOVER_HINT if value is None else f"row {row}, col {col}: −∂C/∂w = {value:+.4g}")

@@ -105,8 +105,9 @@ class LearnPanel(QWidget):
         self.rate_spin = QDoubleSpinBox()
         self.rate_spin.setRange(0.001, 100.0)
         self.rate_spin.setDecimals(3)
-        self.rate_spin.setSingleStep(0.5)
-        self.rate_spin.setValue(2.0)
+        self.rate_spin.setSingleStep(0.05)
+        # One example's gradient is large: 0.05 moves a wrong answer visibly, not all the way.
+        self.rate_spin.setValue(0.05)
         self.rate_spin.setToolTip("η: every weight moves by −η ∂C/∂w")
         self.step_button = QPushButton("Take one step")
         self.step_button.setMinimumWidth(110)
