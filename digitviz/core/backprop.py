@@ -72,26 +72,41 @@ def check_cost(cost: str) -> str:
     return cost
 
 
+def _eps(dtype) -> float:
+    # float32 cannot hold 1 - 1e-12: keep it 1e-7 from the ends there.
+    return 1e-7 if np.dtype(dtype) == np.float32 else _EPS
+
+
 def example_costs(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str) -> np.ndarray:
     """Each example's cost: (n,) from outputs ``a`` and targets ``y``, both (n, n_out)."""
-    check_cost(cost)
+    return output_layer(a, y, check_cost(cost), output_activation)[0]
+
+
+def output_layer(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str, nudges: bool = True):
+    """``(costs, dC_da, dC_dz)`` of the output layer: (n,), (n, n_out), (n, n_out) per example.
+
+    ``dC_da`` is None when ``nudges`` is False (training needs only ``dC_dz``).
+    """
     if cost == "quadratic":
         d = a - y
-        return np.einsum("ij,ij->i", d, d)
-    out = np.clip(a, _EPS, 1 - _EPS)
+        costs = np.einsum("ij,ij->i", d, d)
+        d *= 2.0
+        return costs, d, _through(output_activation, None, a, d)
+    eps = _eps(a.dtype)
     if output_activation == "softmax":
-        return -np.einsum("ij,ij->i", y, np.log(out))
-    return -np.sum(y * np.log(out) + (1 - y) * np.log(1 - out), axis=1)
-
-
-def output_dC_da(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str) -> np.ndarray:
-    """d C_x / d a of the output layer, per example: (n, n_out)."""
-    if cost == "quadratic":
-        return 2.0 * (a - y)
-    out = np.clip(a, _EPS, 1 - _EPS)
-    if output_activation == "softmax":
-        return -y / out
-    return (out - y) / (out * (1 - out))
+        out = np.maximum(a, eps)  # softmax never exceeds 1
+        dC_da = None
+        if nudges:
+            dC_da = np.divide(y, out)
+            np.negative(dC_da, out=dC_da)
+        costs = np.einsum("ij,ij->i", y, np.log(out, out=out))
+        np.negative(costs, out=costs)
+        # For targets that are distributions (rows summing to 1, as one-hot rows do) d C / d z is
+        # simply a - y: no 0/0 at a saturated output.
+        return costs, dC_da, a - y
+    out = np.clip(a, eps, 1 - eps)
+    costs = -np.sum(y * np.log(out) + (1 - y) * np.log(1 - out), axis=1)
+    return costs, (out - y) / (out * (1 - out)) if nudges else None, a - y
 
 
 def backprop(
@@ -105,6 +120,8 @@ def backprop(
     *,
     input_gradient: bool = False,
     out: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None,
+    mean: bool = True,
+    nudges: bool = True,
 ) -> Backprop:
     """Forward and backward pass of a batch through the layers ``weights`` / ``biases``.
 
@@ -112,11 +129,15 @@ def backprop(
     ----------
     weights, biases : (n_out, n_in) and (n_out,) arrays per layer, as in :class:`Network`.
     hidden_activation, output_activation : activation names (see ``activations``).
-    x : (n, n_in) inputs; y : (n, n_out) targets (one-hot rows for classification).
+    x : (n, n_in) inputs; y : (n, n_out) targets: one-hot rows for classification; with
+        a softmax output and cross-entropy, rows must sum to 1.
     cost : ``"quadratic"`` or ``"cross_entropy"``.
     input_gradient : also compute ``dC_dx`` (one more (n, n_in) matrix product).
     out : optional ``(dW, db)`` lists of preallocated arrays shaped like the parameters; the
         gradients are written into them (the trainer keeps them as views of one flat buffer).
+    mean : False leaves ``dW`` and ``db`` summed over the batch instead of averaged (the
+        trainer then scales its whole flat buffer in one operation).
+    nudges : False skips the output layer's ``dC_da`` (left None), which training does not use.
 
     Everything is computed in the dtype of ``x`` and the weights (float32 stays float32).
     """
@@ -131,41 +152,34 @@ def backprop(
         zs.append(z)
         acts.append(a)
     n = x.shape[0]
-    costs = example_costs(a, y, cost, output_activation)
-
     dC_da: list = [None] * n_layers
     dC_dz: list = [None] * n_layers
-    dC_da[-1] = output_dC_da(a, y, cost, output_activation)
-    if cost == "cross_entropy" and output_activation == "softmax":
-        # The closed form, a - y for targets summing to 1 (and no 0/0 at a saturated output).
-        dC_dz[-1] = a * y.sum(axis=1, keepdims=True) - y
-    elif cost == "cross_entropy":
-        dC_dz[-1] = a - y
-    else:
-        dC_dz[-1] = _through(output_activation, zs[-1], a, dC_da[-1])
+    costs, dC_da[-1], dC_dz[-1] = output_layer(a, y, cost, output_activation, nudges)
     dW, db = (list(out[0]), list(out[1])) if out is not None else ([None] * n_layers, [None] * n_layers)
-    scale = 1.0 / n
     dC_dx = None
     for i in range(n_layers - 1, -1, -1):
         delta = dC_dz[i]
         if out is not None:
             np.matmul(delta.T, acts[i], out=dW[i])
-            dW[i] *= scale
-            np.sum(delta, axis=0, out=db[i])
-            db[i] *= scale
+            np.add.reduce(delta, axis=0, out=db[i])
         else:
-            dW[i] = (delta.T @ acts[i]) * scale
-            db[i] = delta.sum(axis=0) * scale
+            dW[i] = delta.T @ acts[i]
+            db[i] = np.add.reduce(delta, axis=0)
+        if mean and n:
+            dW[i] *= 1.0 / n
+            db[i] *= 1.0 / n
         if i:
             dC_da[i - 1] = delta @ weights[i]
             dC_dz[i - 1] = _through(hidden_activation, zs[i - 1], acts[i], dC_da[i - 1])
         elif input_gradient:
             dC_dx = delta @ weights[0]
-    return Backprop(float(np.mean(costs)) if n else 0.0, costs, zs, acts, dC_da, dC_dz, dW, db, dC_dx)
+    return Backprop(float(costs.sum()) / n if n else 0.0, costs, zs, acts, dC_da, dC_dz, dW, db, dC_dx)
 
 
 def _through(name: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
     """d C / d z of a layer with activation ``name``, given d C / d a (the chain rule's step)."""
     if name == "softmax":
         return act.softmax_vjp(a, upstream)
-    return upstream * act.derivative(name, z, a)
+    slope = act.derivative(name, z, a)
+    slope *= upstream
+    return slope

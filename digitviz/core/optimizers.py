@@ -75,7 +75,12 @@ class SGD(FlatOptimizer):
 
 
 class Adam(FlatOptimizer):
-    """Adam (Kingma & Ba), with the bias corrections folded into the step size."""
+    """Adam (Kingma & Ba).
+
+    To save whole-buffer operations per step, the moments are kept unnormalised,
+    ``m' = m / (1 - beta1)`` and ``v' = v / (1 - beta2)`` (so ``m' = beta1 m' + g``), and the
+    normalisations and bias corrections are folded into the step size and epsilon.
+    """
 
     def __init__(self, params: list[np.ndarray], beta1=0.9, beta2=0.999, eps=1e-8, dtype=None):
         super().__init__(params, dtype)
@@ -87,17 +92,17 @@ class Adam(FlatOptimizer):
         b1, b2 = self.beta1, self.beta2
         tmp = self._scratch
         self.m *= b1
-        np.multiply(g, 1 - b1, out=tmp)
-        self.m += tmp
+        self.m += g
         self.v *= b2
         np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
         self.v += tmp
-        step = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        # step = lr * m_hat / (sqrt(v_hat) + eps) with m_hat = (1 - b1) m' / (1 - b1^t) and
+        # v_hat = (1 - b2) v' / (1 - b2^t): divide through by sqrt((1 - b2) / (1 - b2^t)).
+        root = math.sqrt((1 - b2) / (1 - b2**self.t))
         np.sqrt(self.v, out=tmp)
-        tmp += self.eps
+        tmp += self.eps / root
         np.divide(self.m, tmp, out=tmp)
-        tmp *= step
+        tmp *= lr * (1 - b1) / (1 - b1**self.t) / root
         self.flat -= tmp
 
 

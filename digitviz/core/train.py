@@ -20,7 +20,7 @@ from .network import Network
 from .optimizers import Adam
 from .trainer import Trainer, spawn_generators
 
-__all__ = ["Adam", "EpochReport", "TrainConfig", "accuracy", "fine_tune", "initial_network",
+__all__ = ["Adam", "EpochReport", "TrainConfig", "TrainingDiverged", "accuracy", "fine_tune", "initial_network",
            "split_validation", "train", "validation_size"]
 
 
@@ -63,6 +63,10 @@ class TrainConfig:
                     augment_probability=self.augment_probability, warmup_batches=warm,
                     decay_batches=max(1, batches_per_epoch * self.epochs - warm),
                     final_lr_fraction=self.final_lr_fraction)
+
+
+class TrainingDiverged(ValueError):
+    """The weights became NaN or infinite (the learning rate is too large for this run)."""
 
 
 @dataclass
@@ -129,6 +133,9 @@ def train(
     for epoch in range(1, config.epochs + 1):
         batch_cb = None if on_batch is None else (lambda d, t, loss, e=epoch: on_batch(e, d, t, loss))
         trainer.run_epoch(batch_cb)
+        if not trainer.parameters_finite():
+            raise TrainingDiverged(f"the weights became NaN or infinite in epoch {epoch}: "
+                                   f"the learning rate ({config.lr:g}) is too large")
         loss = trainer.last_epoch_cost
         network = trainer.network
         val = accuracy(network, validation) if validation is not None and len(validation) else None

@@ -24,13 +24,18 @@ import numpy as np
 
 from .augment import AugmentParams, augment
 from .backprop import COSTS, backprop
+from .blas import single_threaded_blas
 from .network import Network
 from .optimizers import OPTIMIZERS, make_optimizer
 
-# Default learning rates, by optimizer and cost (the quadratic cost of the video has no 1/2).
+# Default learning rates, by optimizer and cost (the quadratic cost of the video has no 1/2),
+# chosen for batches of 32 and one epoch of MNIST (50,000 training, 10,000 validation images)
+# from a fresh 784-16-16-10 sigmoid network; validation accuracy after that epoch:
+# Adam + cross-entropy 92.7% (softmax output) / 91.6% (sigmoid), Adam + quadratic 91.4%
+# (sigmoid), SGD + quadratic 91.6% (sigmoid), SGD + cross-entropy 92.5% (sigmoid).
 DEFAULT_LEARNING_RATES = {
-    ("adam", "cross_entropy"): 3e-3,
-    ("adam", "quadratic"): 3e-3,
+    ("adam", "cross_entropy"): 5e-3,
+    ("adam", "quadratic"): 5e-3,
     ("sgd", "cross_entropy"): 0.5,
     ("sgd", "quadratic"): 3.0,
 }
@@ -241,17 +246,19 @@ class Trainer:
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         total, count = 0.0, 0
-        for _ in range(n):
-            x, y = self._next_batch()
-            lr = self.settings.learning_rate_at(self._batches_done)
-            result = backprop(self._weights, self._biases, self._hidden, self._output, x, y,
-                              self.settings.cost, out=self._grads)
-            with self._lock:  # the only writes to the parameters; snapshot() reads under it
-                self._optimizer.step(self._grad_flat, lr)
-                self._batches_done += 1
-            self.last_learning_rate = lr
-            total += result.cost * len(x)
-            count += len(x)
+        with single_threaded_blas():  # see core/blas.py: BLAS threads only wait here
+            for _ in range(n):
+                x, y = self._next_batch()
+                lr = self.settings.learning_rate_at(self._batches_done)
+                result = backprop(self._weights, self._biases, self._hidden, self._output, x, y,
+                                  self.settings.cost, out=self._grads, mean=False, nudges=False)
+                self._grad_flat *= 1.0 / len(x)  # the batch's mean, in one operation
+                with self._lock:  # the only writes to the parameters; snapshot() reads under it
+                    self._optimizer.step(self._grad_flat, lr)
+                    self._batches_done += 1
+                self.last_learning_rate = lr
+                total += result.cost * len(x)
+                count += len(x)
         return total / count
 
     def run_epoch(self, on_batch=None) -> float:

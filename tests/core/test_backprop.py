@@ -17,8 +17,9 @@ def _net_and_batch(hidden, output, seed=7):
     for b in net.biases:
         b[:] = rng.normal(0, 0.3, b.shape)
     x = rng.random((3, 5))
-    # Soft targets too: the binary cross-entropy and the quadratic cost do not assume one-hot.
-    y = np.eye(3)[rng.integers(0, 3, 3)] * 0.9 + 0.03
+    # Soft targets too: nothing assumes one-hot (the categorical cross-entropy of a softmax
+    # output assumes rows summing to 1, as these do).
+    y = np.eye(3)[rng.integers(0, 3, 3)] * 0.91 + 0.03
     return net, x, y
 
 

@@ -90,3 +90,30 @@ def test_default_validation_scales_with_the_data():
     assert validation_size(60_000) == 10_000
     assert validation_size(5_000) == 833
     assert validation_size(1) == 0
+
+
+def test_adam_matches_the_textbook_update():
+    rng = np.random.default_rng(0)
+    p = rng.standard_normal(50)
+    opt = Adam([p.copy()])
+    m = np.zeros(50)
+    v = np.zeros(50)
+    for t in range(1, 30):
+        g = rng.standard_normal(50) * (1 + t % 3)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        p = p - 0.01 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        opt.step([g], 0.01)
+        np.testing.assert_allclose(opt.params[0], p, rtol=1e-12, atol=1e-14)
+
+
+def test_sgd_with_and_without_momentum():
+    from digitviz.core.optimizers import SGD
+
+    plain = SGD([np.array([1.0, 2.0])])
+    plain.step([np.array([0.5, -1.0])], 0.1)
+    np.testing.assert_allclose(plain.params[0], [0.95, 2.1])
+    heavy = SGD([np.array([1.0])], momentum=0.5)
+    for _ in range(2):
+        heavy.step(np.array([1.0]), 0.1)  # v = -0.1, then -0.15
+    np.testing.assert_allclose(heavy.params[0], [1.0 - 0.1 - 0.15])
