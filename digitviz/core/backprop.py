@@ -8,7 +8,9 @@ Costs, per example, for an output ``a`` (n_out,) and a target ``y`` (n_out,):
 - ``"quadratic"``: ``C = sum_j (a_j - y_j)^2``, as in 3Blue1Brown's video (no factor 1/2);
 - ``"cross_entropy"``: categorical ``-sum_j y_j log a_j`` for a softmax output, binary
   ``-sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)]`` per output for a sigmoid output. With either,
-  dC/dz of the output layer is simply ``a - y``.
+  dC/dz of the output layer is simply ``a - y`` (for a softmax, when each target row sums to 1).
+  Note that for a one-hot target the categorical cross-entropy looks at the target output only:
+  its dC/da is zero for every other output (they move through the softmax, via dC/dz).
 
 The cost of a batch is the mean of its examples' costs, and so are ``dW`` and ``db``.
 """
@@ -29,7 +31,7 @@ COSTS = ("quadratic", "cross_entropy")
 _EPS = 1e-12
 
 
-@dataclass(frozen=True)
+@dataclass
 class Backprop:
     """Everything one backward pass computes, for a batch of n examples.
 
@@ -66,15 +68,23 @@ class Backprop:
         return -np.mean(self.dC_da[layer - 1], axis=0)
 
 
+def one_hot(labels, n_classes: int = 10, dtype=np.float64) -> np.ndarray:
+    """(n,) integer labels (or one int) -> (n, n_classes) one-hot target rows (or (n_classes,))."""
+    labels = np.asarray(labels)
+    out = np.zeros((*labels.shape, n_classes), dtype=dtype)
+    np.put_along_axis(out, labels[..., None].astype(np.intp), 1, axis=-1)
+    return out
+
+
 def check_cost(cost: str) -> str:
     if cost not in COSTS:
         raise ValueError(f"unknown cost {cost!r} (known: {', '.join(COSTS)})")
     return cost
 
 
-def _eps(dtype) -> float:
+def _eps(dtype: np.dtype) -> float:
     # float32 cannot hold 1 - 1e-12: keep it 1e-7 from the ends there.
-    return 1e-7 if np.dtype(dtype) == np.float32 else _EPS
+    return 1e-7 if dtype.char == "f" else _EPS
 
 
 def example_costs(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str) -> np.ndarray:
@@ -91,7 +101,7 @@ def output_layer(a: np.ndarray, y: np.ndarray, cost: str, output_activation: str
         d = a - y
         costs = np.einsum("ij,ij->i", d, d)
         d *= 2.0
-        return costs, d, _through(output_activation, None, a, d)
+        return costs, d, delta_through(output_activation, None, a, d)
     eps = _eps(a.dtype)
     if output_activation == "softmax":
         out = np.maximum(a, eps)  # softmax never exceeds 1
@@ -170,13 +180,13 @@ def backprop(
             db[i] *= 1.0 / n
         if i:
             dC_da[i - 1] = delta @ weights[i]
-            dC_dz[i - 1] = _through(hidden_activation, zs[i - 1], acts[i], dC_da[i - 1])
+            dC_dz[i - 1] = delta_through(hidden_activation, zs[i - 1], acts[i], dC_da[i - 1])
         elif input_gradient:
             dC_dx = delta @ weights[0]
     return Backprop(float(costs.sum()) / n if n else 0.0, costs, zs, acts, dC_da, dC_dz, dW, db, dC_dx)
 
 
-def _through(name: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
+def delta_through(name: str, z, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
     """d C / d z of a layer with activation ``name``, given d C / d a (the chain rule's step)."""
     if name == "softmax":
         return act.softmax_vjp(a, upstream)

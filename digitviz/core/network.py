@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as act
-from .backprop import Backprop, backprop
+from .backprop import Backprop, backprop, delta_through
 
 
 @dataclass
@@ -167,11 +167,8 @@ class Network:
     # -- gradients ----------------------------------------------------------------------------
 
     def _delta_through(self, layer: int, z: np.ndarray, a: np.ndarray, upstream: np.ndarray):
-        """d L / d z of ``layer`` given d L / d a."""
-        name = self.activation_of(layer)
-        if name == "softmax":
-            return act.softmax_vjp(a, upstream)
-        return upstream * act.derivative(name, z, a)
+        """d L / d z of ``layer`` given d L / d a (the chain rule's step, shared with backprop)."""
+        return delta_through(self.activation_of(layer), z, a, upstream)
 
     def backprop(self, x, y, cost: str = "cross_entropy", *, input_gradient: bool = False) -> Backprop:
         """Cost, nudges and gradients of a batch: see :func:`digitviz.core.backprop.backprop`.

@@ -50,6 +50,11 @@ class FlatOptimizer:
         self.t += 1
         self._update(self._flat_grads(grads), lr)
 
+    def step_flat(self, g: np.ndarray, lr: float) -> None:
+        """:meth:`step` for gradients already in one flat array like ``flat`` (no checks)."""
+        self.t += 1
+        self._update(g, lr)
+
     def _update(self, g: np.ndarray, lr: float) -> None:
         raise NotImplementedError
 

@@ -38,8 +38,11 @@ class TrainConfig:
     activation: str = "sigmoid"
     output_activation: str = "softmax"
     epochs: int = 30
-    batch_size: int = 32
-    lr: float = 3e-3
+    # Batches of 128 with Adam at 0.01: 94.5% validation after 10 epochs (augmented) against 94.0%
+    # for 32 at 0.003, at about a third of the time per epoch. (The Trainer's own defaults aim
+    # at a good network after one epoch instead.)
+    batch_size: int = 128
+    lr: float = 0.01
     final_lr_fraction: float = 0.02
     warmup_epochs: float = 0.5
     seed: int = 0

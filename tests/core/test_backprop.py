@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from digitviz.core import activations as act
-from digitviz.core.backprop import backprop, example_costs
+from digitviz.core.backprop import backprop, example_costs, one_hot
 from digitviz.core.network import Network
 
 CASES = [(h, o, c) for h in ("sigmoid", "relu", "tanh") for o in ("sigmoid", "softmax")
@@ -161,3 +161,9 @@ def test_unknown_cost_is_refused():
     net, x, y = _net_and_batch("sigmoid", "softmax")
     with pytest.raises(ValueError, match="unknown cost"):
         net.backprop(x, y, "hinge")
+
+
+def test_one_hot_targets():
+    np.testing.assert_array_equal(one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
+    np.testing.assert_array_equal(one_hot(1, 3), [0, 1, 0])
+    assert one_hot(np.arange(10), dtype=np.float32).dtype == np.float32

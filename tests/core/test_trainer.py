@@ -139,6 +139,12 @@ def test_bad_data_is_refused(digits):
         Trainer(_fresh(), digits.images[:, :100], digits.labels)
     with pytest.raises(ValueError, match="no training"):
         Trainer(_fresh(), digits.images[:0], digits.labels[:0])
+    bad = digits.images[:10].copy()
+    bad[3, 5] = np.nan
+    with pytest.raises(ValueError, match=r"values in \[0, 1\], found nan"):
+        Trainer(_fresh(), bad, digits.labels[:10])
+    with pytest.raises(ValueError, match=r"values in \[0, 1\], found 0 to 255"):
+        Trainer(_fresh(), digits.images[:10] * 255, digits.labels[:10])
 
 
 def test_fine_tuning_teaches_a_new_handwriting_without_forgetting(digits):
@@ -184,3 +190,39 @@ def test_the_snapshot_list_stays_bounded_and_keeps_the_growth():
     assert gaps.max() <= 20_000 // 10 and np.all(gaps[:-1] >= gaps[1:]) and len(set(gaps)) <= 2
     assert snapshots_to_keep(list(range(10)), limit=64) == list(range(10))
     assert len(snapshots_to_keep(list(range(1000)), limit=2)) == 2
+
+
+def test_single_threaded_blas_is_set_and_restored_across_threads():
+    from digitviz.core import blas
+
+    setter = blas._find_setter()
+    a, b = np.ones((64, 784), np.float32), np.ones((784, 16), np.float32)
+    with blas.single_threaded_blas():
+        product = a @ b  # works either way
+    np.testing.assert_array_equal(product, 784)
+    if setter is None:  # another BLAS: nothing to limit, and nothing was touched
+        assert not blas.can_limit_threads()
+        return
+
+    def read():
+        value = setter(1)
+        setter(value)
+        return value
+
+    before = read()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other_block():
+        with blas.single_threaded_blas():
+            entered.set()
+            leave.wait(10)
+
+    worker = threading.Thread(target=other_block)
+    with blas.single_threaded_blas():
+        assert read() == 1
+        worker.start()
+        entered.wait(10)
+    assert read() == 1  # the other thread's block still runs
+    leave.set()
+    worker.join()
+    assert read() == before
