@@ -37,4 +37,6 @@ def run(weights: str | None = None) -> int:
 
     window = MainWindow(weights=weights)
     window.show()
+    if SETTINGS_PROBLEM:
+        window.messages.show_status(SETTINGS_PROBLEM, 0)
     return app.exec()

@@ -9,7 +9,6 @@ from digitviz.core.network import Network
 from digitviz.core.resources import default_weights_path
 from digitviz.core.weightfile import load_weights, save_weights
 from digitviz.gui import MainWindow
-from digitviz.gui.models.evaluator import network_fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +137,7 @@ def test_most_confident_mistakes_are_wrong_sorted_and_clickable(qtbot, window, n
 def test_an_edited_network_is_evaluated_again_and_undo_hits_the_cache(qtbot, window, network, digits):
     first = window.evaluation_view.evaluation
     edited = window.edit_neuron(1, 3, weight_scale=4.0)
-    assert network_fingerprint(edited) != network_fingerprint(network)
+    assert edited.fingerprint() != network.fingerprint()
     qtbot.waitUntil(lambda: window.evaluation_view.evaluation is not first, timeout=10_000)
     np.testing.assert_array_equal(window.evaluation_view.evaluation.confusion,
                                   _independent_confusion(scale_weights(network, 1, 3, 4.0), digits))

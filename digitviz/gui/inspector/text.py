@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.names import grid_side, layer_name
 from ...core.network import Network
-from ..widgets.names import grid_side, layer_name, neuron_name  # noqa: F401 - re-used by the inspector
 
 
 def source_symbol(layer: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 
-from ..widgets.names import grid_side
+from ...core.names import grid_side
 from .state import AppState
 
 

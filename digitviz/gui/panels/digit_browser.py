@@ -1,8 +1,9 @@
 """Browsing the bundled MNIST test set: next, previous, random, by digit, only the mistakes.
 
 Choosing a digit emits ``digitChosen(image, label)``; the main window feeds it to the network
-(the scene animates it), and the browser shows its true label beside the network's answer. The browsing list is always in test-set order and
-the random walk uses a seeded generator, so the same clicks show the same digits.
+(the scene animates it), and the browser shows its true label beside the network's answer. The
+browsing list is always in test-set order and the random walk uses a seeded generator, so the
+same clicks show the same digits.
 Filters that need the network's answers wait for the :class:`Evaluator`'s result.
 """
 
@@ -81,12 +82,10 @@ class DigitBrowser(QWidget):
         self._indices: np.ndarray | None = None
         self._current: int | None = None
         self._pending_first = False  # show the first digit once the answers arrive
-        try:
-            self._digits = evaluator.digits
-            self._problem = None
-        except DataError as exc:  # no test set to browse: an empty one, and say why
-            self._digits = Digits(np.zeros((0, 784), dtype=np.float32), np.zeros(0, dtype=np.int64))
-            self._problem = str(exc)
+        # Read when first needed (the evaluator's worker reads them soon after start-up), so
+        # the window's first picture never waits for 10,000 digits.
+        self._digits: Digits | None = None
+        self._problem: str | None = None
         self._fed = None  # the array AppState holds for the digit we fed, to know it is still shown
 
         self.thumbnail = QLabel()
@@ -140,8 +139,8 @@ class DigitBrowser(QWidget):
 
         self._make_actions()
         evaluator.currentChanged.connect(self._on_evaluator_current_changed)
+        evaluator.failed.connect(self._on_evaluator_failed)
         state.activationsChanged.connect(self._on_state_activations_changed)
-        self._update_indices()
         self._update_labels()
 
     # -- public -------------------------------------------------------------------------------
@@ -149,6 +148,12 @@ class DigitBrowser(QWidget):
     @property
     def digits(self) -> Digits:
         """The bundled MNIST test set (empty if it could not be read)."""
+        if self._digits is None:
+            try:
+                self._digits = self._evaluator.digits
+            except DataError as exc:  # no test set to browse: an empty one, and say why
+                self._digits = Digits(np.zeros((0, 784), dtype=np.float32), np.zeros(0, dtype=np.int64))
+                self._problem = str(exc)
         return self._digits
 
     @property
@@ -215,6 +220,8 @@ class DigitBrowser(QWidget):
     @Slot()
     def show_random(self) -> None:
         """A random digit of the list (never the current one when there is a choice)."""
+        if self._indices is None:
+            self._update_indices()
         idx = self._indices
         if idx is None or not len(idx):
             return
@@ -229,6 +236,8 @@ class DigitBrowser(QWidget):
     # -- browsing -----------------------------------------------------------------------------
 
     def _step(self, direction: int) -> None:
+        if self._indices is None:
+            self._update_indices()
         idx = self._indices
         if idx is None or not len(idx):
             return
@@ -254,6 +263,11 @@ class DigitBrowser(QWidget):
         self._update_indices()
         if self._pending_first and self._indices is not None and len(self._indices):
             self.show_index(int(self._indices[0]))
+        self._update_labels()
+
+    @Slot(str)
+    def _on_evaluator_failed(self, message: str) -> None:
+        self._update_indices()  # reads the digits, or learns why they cannot be read
         self._update_labels()
 
     @Slot(bool)
@@ -292,7 +306,9 @@ class DigitBrowser(QWidget):
 
     def _update_labels(self) -> None:
         idx = self._indices
-        if self._problem is not None:
+        if self._digits is None:
+            self.position_label.setText("10,000 MNIST test digits")
+        elif self._problem is not None:
             self.title.setText("No test digits to browse")
             self.position_label.setText(self._problem)
         elif idx is None:

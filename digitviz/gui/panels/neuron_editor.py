@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.edit import NeuronEdit
+from ...core.names import neuron_name
 from ...core.network import Network
 from ...core.weightfile import save_weights
 from ..models.evaluator import Evaluator
 from ..models.messages import Messages
 from ..models.state import AppState
 from ..models.undo import NeuronEditCommand, network_chain
-from ..widgets.names import neuron_name
 from ..widgets.scrolling import put_in_scroll_area
 
 

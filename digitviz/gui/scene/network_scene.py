@@ -32,7 +32,7 @@ VIEW_MODES = ("signal", "weights", "gradient")
 
 
 class NetworkScene(QtWidgets.QWidget):
-    """The whole network, zoomable: see the module docstring and ``notes/README-scene.md``."""
+    """The whole network, zoomable: see the module docstring."""
 
     neuronClicked = QtCore.Signal(int, int)
     neuronHovered = QtCore.Signal(int, int)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ...core.network import Network
+from .network import Network
 
 
 def grid_side(n: int) -> int:
