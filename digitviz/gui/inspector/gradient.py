@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core import activations as act
+from ...core.names import grid_side, neuron_name
 from ..models.learning import LearnModel
 from ..models.selection import NeuronSelection
 from ..models.state import AppState
-from .text import grid_side, neuron_name
 from .weight_image import DivergingImage, graphics_widget
 
 HOVER_HINT = "blue: the step raises w, red: lowers it"

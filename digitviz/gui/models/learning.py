@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
-from ...core.backprop import COSTS, Backprop
+from ...core.backprop import COSTS, Backprop, one_hot
 from ...core.blas import single_threaded_blas
 from ...core.mnist import Digits
 from ...core.network import Network
@@ -29,14 +29,6 @@ MAX_AVERAGE = 1000  # a batch of this many stays a few milliseconds on the GUI t
 def default_cost(network: Network) -> str:
     """The video's quadratic cost for a sigmoid output, cross-entropy for a softmax one."""
     return "cross_entropy" if network.output_activation == "softmax" else "quadratic"
-
-
-def one_hot(labels, n: int) -> np.ndarray:
-    """(len(labels), n) float64 rows with a 1 at each label."""
-    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-    y = np.zeros((len(labels), n))
-    y[np.arange(len(labels)), labels] = 1.0
-    return y
 
 
 class LearnModel(QObject):
