@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from drawn import draw_stroke
 from PySide6 import QtCore
 
 from digitviz.core import Network
@@ -230,6 +231,21 @@ def test_a_test_digit_sets_its_label_and_set_target_none_leaves_the_mode(qtbot, 
     assert panel.target_buttons.checkedId() == 1
     assert window.scene.gradient_view.has_gradient()
     assert "desired nudge" in window.scene.tooltip_text(2, 4)
+    # A stroke drawn with the mouse: the gradient follows the drawing while the pen moves.
+    window.canvas.clear()
+    window.show()
+    qtbot.waitExposed(window)
+    costs = []
+
+    def on_move():
+        qtbot.wait(25)  # a display frame: the drawing panel feeds the network once per frame
+        costs.append(window.learning.result.cost if window.learning.result else None)
+
+    draw_stroke(window.canvas, [(0.5, 0.15 + 0.05 * k) for k in range(15)], on_move=on_move)
+    assert window.learning.true_label is None and window.learning.target == 1
+    assert len({c for c in costs if c is not None}) > 2  # recomputed live, not only at the end
+    core = window.network.backprop(window.state.input, np.eye(10)[1], window.learning.cost_name)
+    np.testing.assert_array_equal(window.gradient()[0][0], core.dW[0])
     window.set_target(None)
     assert window.learning.target is None and window.gradient() is None
     assert panel.target_buttons.checkedButton() is panel.off_button
