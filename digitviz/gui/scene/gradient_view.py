@@ -47,8 +47,6 @@ class GradientView(QtCore.QObject):
     values; ``batches[k]`` are the lines into layer k + 1 for the scene's ConnectionsItems.
     """
 
-    frame = QtCore.Signal()
-
     def __init__(self, box, pulse_pens: PenTable, parent=None) -> None:
         super().__init__(parent)
         self._box = box
@@ -179,13 +177,11 @@ class GradientView(QtCore.QObject):
             if step >= 1:
                 self._pulse.set_progress(t)
         self.nudges_item.set_grow(grow)
-        self.frame.emit()
 
     def _finish(self) -> None:
         self.show_final()
         for item in self._conns:
             item.set_reveal(1.0)
-        self.frame.emit()
 
     @QtCore.Slot()
     def _on_anim_finished(self) -> None:

@@ -434,7 +434,7 @@ class NetworkScene(QtWidgets.QWidget):
         if self.network is not None and self._activations is None and self._view_mode == "signal":
             return "Draw a digit: its signal will flow from left to right"
         if self.network is not None and self._view_mode == "gradient" and not self._gradient.has_gradient():
-            return "Pick a target digit under \"Learn from this\" to see the gradient"
+            return "Pick a target digit under \"Learn from this\" and draw a digit to see the gradient"
         return ""
 
     def export_image(self, path) -> None:
