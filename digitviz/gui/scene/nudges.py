@@ -80,7 +80,7 @@ class NudgesItem(QtWidgets.QGraphicsObject):
         lay = self.layout
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         font = painter.font()
-        font.setPixelSize(12)
+        font.setPixelSize(14)
         painter.setFont(font)
         for layer in range(1, len(lay.sizes)):
             nudges, grow = self._nudges[layer], self._grow[layer]
@@ -96,10 +96,10 @@ class NudgesItem(QtWidgets.QGraphicsObject):
                 painter.setBrush(self._brushes[v > 0])
                 painter.drawPath(_arrow(xi, y0, y1, shaft))
             pos = lay.positions[layer]
-            top = float(pos[:, 1].min()) - r - 20.0
+            top = float(pos[:, 1].min()) - r - 22.0
             painter.setPen(self._text_pen)
             scale = float(np.max(np.abs(nudges)))
-            painter.drawText(QtCore.QRectF(float(pos[0, 0]) - 80, top, 160, 16),
+            painter.drawText(QtCore.QRectF(float(pos[0, 0]) - 100, top, 200, 18),
                              QtCore.Qt.AlignmentFlag.AlignCenter, f"−∂C/∂a, longest {scale:.3g}")
 
 
