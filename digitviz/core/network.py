@@ -194,6 +194,20 @@ class Network:
         result = self.backprop(x, y, cost)
         return result.dW, result.db, result.cost
 
+    def gradient_step(self, dW: Sequence[np.ndarray], db: Sequence[np.ndarray], learning_rate: float) -> Network:
+        """A new network one plain gradient-descent step away: ``w - learning_rate * dW`` (and b).
+
+        ``dW`` and ``db`` are shaped like the parameters, e.g. from :meth:`backprop`. This one is
+        not changed; the metadata is copied.
+        """
+        if len(dW) != len(self.weights) or len(db) != len(self.biases):
+            raise ValueError("need one gradient per weight matrix and per bias vector")
+        weights = [w - learning_rate * np.asarray(g, dtype=np.float64).reshape(w.shape)
+                   for w, g in zip(self.weights, dW)]
+        biases = [b - learning_rate * np.asarray(g, dtype=np.float64).reshape(b.shape)
+                  for b, g in zip(self.biases, db)]
+        return Network(weights, biases, self.hidden_activation, self.output_activation, dict(self.metadata))
+
     def input_gradient(self, x, layer: int, index: int, of: str = "activation") -> np.ndarray:
         """d a[layer][index] / d x for one input: how each pixel now influences that neuron.
 

@@ -271,16 +271,17 @@ class Trainer:
         """
         bpe, bs = self.batches_per_epoch, self.settings.batch_size
         total, images = 0.0, 0
-        while True:
-            k = self._batches_done % bpe
-            size = min(bs, self.n_images - k * bs)
-            cost = self.step()
-            total += cost * size
-            images += size
-            if on_batch is not None:
-                on_batch(k + 1, bpe, cost)
-            if k + 1 == bpe:
-                break
+        with single_threaded_blas():  # once for the epoch rather than once per step
+            while True:
+                k = self._batches_done % bpe
+                size = min(bs, self.n_images - k * bs)
+                cost = self.step()
+                total += cost * size
+                images += size
+                if on_batch is not None:
+                    on_batch(k + 1, bpe, cost)
+                if k + 1 == bpe:
+                    break
         self.last_epoch_cost = total / images
         return self.last_epoch_cost
 

@@ -167,3 +167,18 @@ def test_one_hot_targets():
     np.testing.assert_array_equal(one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
     np.testing.assert_array_equal(one_hot(1, 3), [0, 1, 0])
     assert one_hot(np.arange(10), dtype=np.float32).dtype == np.float32
+
+
+@pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
+def test_one_step_moves_the_outputs_toward_the_target(cost):
+    net = Network.random([784, 16, 16, 10], np.random.default_rng(4), "sigmoid", "sigmoid")
+    x = np.random.default_rng(5).random(784)
+    target = one_hot(3)
+    before = net.backprop(x, target, cost)
+    after_net = net.gradient_step(before.dW, before.db, 0.5)
+    after = after_net.backprop(x, target, cost)
+    assert after.cost < before.cost
+    moved = after.activations[-1][0] - before.activations[-1][0]
+    # Each output moved the way its nudge asked (up for the target, down for the others).
+    assert np.all(np.sign(moved) == np.sign(before.nudges(3)))
+    assert net.fingerprint() != after_net.fingerprint() and net.weights[0] is not after_net.weights[0]
