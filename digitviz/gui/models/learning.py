@@ -189,11 +189,7 @@ class LearnModel(QObject):
         if r is None:
             return None
         before_cost = r.cost
-        net = self._state.network.copy()
-        for w, b, dw, db in zip(net.weights, net.biases, r.dW, r.db):
-            w -= learning_rate * dw
-            b -= learning_rate * db
-        net.metadata["name"] = self._state.network.name
+        net = self._state.network.gradient_step(r.dW, r.db, learning_rate)
         self._stack.push(SetNetworkCommand(self._state, net, "gradient step"))
         after = self._result.cost if self._result is not None else float("nan")
         self.stepTaken.emit(before_cost, after)
