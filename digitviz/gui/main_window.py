@@ -18,7 +18,7 @@ from .. import __version__
 from ..core.mnist import DataError
 from ..core.network import Network
 from ..core.resources import default_weights_path
-from ..core.weightfile import WeightFileError, load_weights
+from ..core.weightfiles import WeightFileError, load_weights
 from .drawing.panel import DrawingPanel
 from .files.weights_menu import WeightsMenu
 from .inspector.gallery import WeightGallery

@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop
 
 from ...core.network import Network
-from ...core.weightfile import WeightFileError, load_weights
+from ...core.weightfiles import WeightFileError, load_weights
 from .background import BackgroundTask
 
 
