@@ -4,7 +4,6 @@ The public scripting API; see README.md. The GUI lives in :mod:`digitviz.gui` an
 only when asked for, so scripts that use the core never load Qt.
 """
 
-from . import safetensors_format as _safetensors_format  # registers the .safetensors reader
 from .core import (
     DataError,
     Digits,
@@ -33,5 +32,3 @@ __all__ = [
     "save_weights",
     "to_mnist",
 ]
-
-del _safetensors_format

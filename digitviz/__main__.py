@@ -148,6 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``digitviz`` command; returns the exit status (2 for bad input, 130 for Ctrl-C)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # One line, no traceback; 130 = 128 + SIGINT, what shells report for Ctrl-C.
+        print("digitviz: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "train":
         from .commands import train as command

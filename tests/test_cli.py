@@ -222,3 +222,86 @@ def test_train_with_sgd_and_the_quadratic_cost(small_mnist, tmp_path):
                                                                                               0.5, 3.0)
     assert "--optimizer sgd --epochs 2" in net.metadata["command"].replace("--cost quadratic ", "")
     assert net.metadata["test_accuracy"] > 0.2  # learning from 1,250 images in 80 steps: above chance
+
+# -- bad input: exit status 2 and one clear line; Ctrl-C: 130 ------------------------------------
+
+
+@pytest.mark.parametrize("command", ["evaluate", "render", "train", "window"])
+def test_ctrl_c_exits_130_with_one_line(command, monkeypatch, capsys, tmp_path):
+    import importlib
+
+    module = importlib.import_module(f"digitviz.commands.{command}")
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, "run", interrupted)
+    argv = {"evaluate": ["evaluate", "x.npz"], "render": ["render", "--input", "mnist:0", "--out", "x.png"],
+            "train": ["train", "--data", str(tmp_path), "--out", "x.npz"], "window": []}[command]
+    assert main(argv) == 130
+    err = capsys.readouterr().err
+    assert err == "digitviz: interrupted\n"
+
+
+def test_evaluate_refuses_a_fifo_and_a_hostile_pickle(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "w.npz"
+    os.mkfifo(fifo)
+    assert main(["evaluate", str(fifo)]) == 2
+    assert "named pipe" in capsys.readouterr().err
+    evil = tmp_path / "evil.pickle"
+    evil.write_bytes(b"cnumpy\nndarray\n((I4\ntS'u1'\nS'abcd'\nI-100\ntR.")
+    assert main(["evaluate", str(evil)]) == 2
+    err = capsys.readouterr().err
+    assert "refused" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def _render_fails(tmp_path, capsys, *, spec="mnist:0", out=None) -> str:
+    out = out or tmp_path / "out.png"
+    assert main(["render", "--input", spec, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("digitviz render: ") and err.count("\n") == 1
+    return err
+
+
+def test_render_refuses_to_write_to_a_fifo_or_a_directory(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "out.png"
+    os.mkfifo(fifo)
+    assert "named pipe" in _render_fails(tmp_path, capsys, out=fifo)
+    assert "directory" in _render_fails(tmp_path, capsys, out=tmp_path)
+    assert "does not exist" in _render_fails(tmp_path, capsys, out=tmp_path / "no" / "x.png")
+
+
+@pytest.mark.parametrize("values, message", [
+    (np.zeros((28, 28)), "the image is blank"),
+    (np.ones(784), "the image is blank"),
+    (np.where(np.eye(28) > 0, np.nan, 0.5), "NaN or infinite"),
+    (np.full((28, 28), np.inf), "NaN or infinite"),
+])
+def test_render_says_when_an_image_is_blank_or_not_finite(tmp_path, capsys, values, message):
+    spec = tmp_path / "digit.npy"
+    np.save(spec, values)
+    assert message in _render_fails(tmp_path, capsys, spec=str(spec))
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_render_refuses_an_npy_declaring_80_gb_from_its_header(tmp_path, capsys):
+    import io
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": (100_000, 100_000)})
+    spec = tmp_path / "huge.npy"
+    spec.write_bytes(buf.getvalue())
+    assert "10,000,000,000 values" in _render_fails(tmp_path, capsys, spec=str(spec))
+
+
+def test_render_of_a_test_digit_names_its_true_label(qapp, tmp_path, capsys):
+    out = tmp_path / "seven.png"
+    assert main(["render", "--input", "mnist:7", "--out", str(out), "--size", "320x200"]) == 0
+    label = int(bundled_test_set().labels[7])
+    printed = capsys.readouterr().out
+    assert "reads mnist:7 as" in printed and f"its true label is {label}" in printed
+    assert out.is_file() and [p.name for p in tmp_path.iterdir()] == ["seven.png"]  # no temporary left

@@ -13,7 +13,7 @@ from ..core.evaluate import evaluate
 from ..core.mnist import DataError, load_mnist
 from ..core.train import EpochReport, TrainConfig, TrainingDiverged, split_validation, train, validation_size
 from ..core.trainer import DEFAULT_LEARNING_RATES
-from ..core.weightfile import save_weights
+from ..core.weightfiles import save_weights
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from .mnist import DataError, Digits, load_mnist
 from .network import Network
 from .preprocess import mnist_steps, to_mnist
 from .trainer import Trainer
-from .weightfile import WeightFileError, load_weights, save_weights
+from .weightfiles import WeightFileError, load_weights, save_weights
 
 __all__ = [
     "DataError",

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.core.trainer import Trainer
-from digitviz.core.weightfile import load_weights
+from digitviz.core.weightfiles import load_weights
 from digitviz.gui import MainWindow
 from digitviz.gui.files.weight_sources import read_recent
 from digitviz.gui.inspector.gallery import mosaic

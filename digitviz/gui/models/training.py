@@ -26,7 +26,7 @@ from ...core.resources import weights_path
 from ...core.timeline import MAX_SNAPSHOTS, thin_snapshots
 from ...core.trainer import spawn_generators
 from ...core.trainer_process import SharedDigits, TrainerProcess
-from ...core.weightfile import WeightFileError, load_weights
+from ...core.weightfiles import WeightFileError, load_weights
 from ..workers.background import BackgroundTask
 from .state import AppState
 from .training_settings import (

@@ -23,11 +23,12 @@ from .connections import (
     share_cap,
 )
 from .export import export_widget
+from .gradient_view import GradientView
 from .layout import layout_network
 from .neurons import NeuronsItem
 from .view import Box, View, describe_neuron
 
-VIEW_MODES = ("signal", "weights")
+VIEW_MODES = ("signal", "weights", "gradient")
 
 
 class NetworkScene(QtWidgets.QWidget):
@@ -71,6 +72,7 @@ class NetworkScene(QtWidgets.QWidget):
         self._pulse = PulseItem(self._pulse_pens)
         self._pulse.setZValue(5)
         self._box.addItem(self._pulse, ignoreBounds=True)
+        self._gradient = GradientView(self._box, self._pulse_pens, self)
         self._weight_strength: list[np.ndarray] = []
         self._positive: list[np.ndarray] = []
         self._signal_batches: list[LineBatches] = []
@@ -115,6 +117,7 @@ class NetworkScene(QtWidgets.QWidget):
         self._neurons.emptyClicked.connect(self.emptyClicked)
         self._box.addItem(self._neurons)
         self._selection = None
+        self._gradient.rebuild(lay, self._conns)
 
     def _load_weights(self) -> None:
         """Line strengths |w| / (99th percentile of the layer's |w|) and signs, and the weights
@@ -184,6 +187,9 @@ class NetworkScene(QtWidgets.QWidget):
             if self._view_mode == "weights":
                 drawable = len(strength_w)
                 item.set_batches(self._weight_batches[k], changed=False)
+            elif self._view_mode == "gradient":
+                drawable = len(self._gradient.batches[k])
+                item.set_batches(self._gradient.batches[k])
             else:
                 item.set_batches(sig)
             item.set_cached(self._view_mode == "weights")
@@ -215,6 +221,7 @@ class NetworkScene(QtWidgets.QWidget):
         self._line_cap = max(int(cap), 1)
         if self.network is not None:
             self._build_weight_batches()
+            self._gradient.set_gradient(self._gradient.dW, self._gradient.nudges(), self._line_cap)
             self._apply_levels()
             self._show_final()
 
@@ -222,6 +229,7 @@ class NetworkScene(QtWidgets.QWidget):
 
     def _start_animation(self) -> None:
         self._step = -1
+        self._gradient.hide_for_forward()
         self._anim.layer_duration = self.layer_duration
         self._anim.start(len(self._conns))
 
@@ -241,8 +249,8 @@ class NetworkScene(QtWidgets.QWidget):
         for k, item in enumerate(self._conns):
             if signal_view:
                 item.set_reveal(1.0 if k < step else (t if k == step else 0.0))
-            else:
-                item.set_reveal(1.0)
+            else:  # the gradient's lines appear when the wishes flow back, after this
+                item.set_reveal(0.0 if self._view_mode == "gradient" else 1.0)
         self._pulse.set_progress(t)
         lit = [1.0] + [1.0 if k < step else 0.0 for k in range(n)]
         lit[step + 1] = min(max((t - 0.8) / 0.2, 0.0), 1.0)
@@ -250,11 +258,14 @@ class NetworkScene(QtWidgets.QWidget):
 
     @QtCore.Slot()
     def _on_anim_finished(self) -> None:
+        if self._gradient.pending and self._animation_enabled:
+            self._gradient.start(self.layer_duration * 1.5, self._view_mode == "gradient")
         self.animationFinished.emit()
 
     def _show_final(self) -> None:
         self._step = -1
         self._pulse.set_batches(None)
+        self._gradient.show_final()
         for item in self._conns:
             item.set_reveal(1.0)
         if self._neurons is not None:
@@ -263,7 +274,8 @@ class NetworkScene(QtWidgets.QWidget):
         self._view.viewport().update()
 
     def is_animating(self) -> bool:
-        return self._anim.is_running()
+        """The forward propagation or the backward flow of the wishes is playing."""
+        return self._anim.is_running() or self._gradient.is_running()
 
     @property
     def animation_enabled(self) -> bool:
@@ -289,7 +301,8 @@ class NetworkScene(QtWidgets.QWidget):
 
     @property
     def view_mode(self) -> str:
-        """``"signal"``: line strength |w * a| for the current input; ``"weights"``: |w|."""
+        """``"signal"``: line strength |w * a| for the current input; ``"weights"``: |w|;
+        ``"gradient"``: |dC/dw| of :meth:`set_gradient`, blue where the step raises w, red lowers."""
         return self._view_mode
 
     @view_mode.setter
@@ -302,6 +315,29 @@ class NetworkScene(QtWidgets.QWidget):
                 self._anim.stop()
                 self._apply_levels()
                 self._show_final()
+
+    # -- backpropagation (scene/gradient_view.py) ---------------------------------------------
+
+    def set_gradient(self, dW, nudges, animate: bool = False) -> None:
+        """Show what the cost wants: ``dW`` (one (n_out, n_in) dC/dW per layer, for the gradient
+        view) and ``nudges`` (per layer, input first: None, then (n_l,) -dC/da, drawn as arrows),
+        both from the core's backpropagation; None for both hides them. With ``animate`` the
+        wishes flow back layer by layer (after a running forward propagation)."""
+        self._gradient.set_gradient(dW, nudges, self._line_cap)
+        if self._view_mode == "gradient":
+            for k, item in enumerate(self._conns):
+                item.set_batches(self._gradient.batches[k])
+        if self._anim.is_running():
+            self._gradient.hide_for_forward()
+        elif animate and self._animation_enabled and nudges is not None:
+            self._gradient.start(self.layer_duration * 1.5, self._view_mode == "gradient")
+        else:
+            self._show_final()
+
+    @property
+    def gradient_view(self) -> GradientView:
+        """The gradient lines (``batches``), the arrows (``nudges_item``) and their animation."""
+        return self._gradient
 
     # -- selection (the inspector calls these) -------------------------------------------------
 
@@ -333,7 +369,9 @@ class NetworkScene(QtWidgets.QWidget):
 
     def tooltip_text(self, layer: int, index: int) -> str:
         """What hovering neuron (layer, index) shows: activation, bias, weighted input z."""
-        return describe_neuron(self.network, self.layout_, self._activations, layer, index)
+        text = describe_neuron(self.network, self.layout_, self._activations, layer, index)
+        extra = self._gradient.describe(layer, index)
+        return f"{text}\n{extra}" if extra else text
 
     @QtCore.Slot(int, int)
     def _on_neurons_clicked(self, layer: int, index: int) -> None:
@@ -395,6 +433,8 @@ class NetworkScene(QtWidgets.QWidget):
     def hint(self) -> str:
         if self.network is not None and self._activations is None and self._view_mode == "signal":
             return "Draw a digit: its signal will flow from left to right"
+        if self.network is not None and self._view_mode == "gradient" and not self._gradient.has_gradient():
+            return "Pick a target digit under \"Learn from this\" and draw a digit to see the gradient"
         return ""
 
     def export_image(self, path) -> None:

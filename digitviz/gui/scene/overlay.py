@@ -9,6 +9,7 @@ from ..widgets import colors
 _LEGEND = {
     "signal": "line brightness: |weight x activation|, what flows now",
     "weights": "line brightness: |weight|",
+    "gradient": "line brightness: |dC/dw| of the target's cost",
 }
 
 
@@ -30,9 +31,10 @@ def paint_overlay(painter: QtGui.QPainter, size: QtCore.QSize, view_mode: str,
     font.setPixelSize(12)
     painter.setFont(font)
     metrics = QtGui.QFontMetrics(font)
+    gradient = view_mode == "gradient"
     rows = [
-        ("line", colors.POSITIVE, "positive weight"),
-        ("line", colors.NEGATIVE, "negative weight"),
+        ("line", colors.POSITIVE, "the step raises the weight" if gradient else "positive weight"),
+        ("line", colors.NEGATIVE, "the step lowers the weight" if gradient else "negative weight"),
         ("text", None, _LEGEND.get(view_mode, "")),
         ("dot", colors.NEURON_ON, "neuron brightness: activation, 0 dark - 1 white"),
         ("ring", colors.WINNER, "the network's answer"),

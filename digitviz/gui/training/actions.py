@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from ...core.network import Network
-from ...core.weightfile import save_weights
+from ...core.weightfiles import save_weights
 from ..models.messages import Messages
 from ..models.personal import PersonalDigits
 from ..models.state import AppState
