@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPalette, QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -31,10 +29,9 @@ from PySide6.QtWidgets import (
 from ...core.trainer import DEFAULT_LEARNING_RATES
 from ..models.training import TrainingSession
 from ..models.training_settings import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS, TrainingSettings
-from ..widgets.colors import POSITIVE, WINNER
+from .curves import TrainingCurves
 
 PLAY_INTERVAL_MS = 180  # one snapshot per frame when the timeline plays
-PLOT_INTERVAL_MS = 400  # the curves redraw this often while training (their axes are costly to paint)
 STARTS = [("fresh", "fresh random"), ("untrained", "shipped untrained"), ("current", "current network")]
 
 
@@ -72,7 +69,7 @@ class TrainingPanel(QWidget):
         self._session = session
         self._build_settings()
         self._build_controls()
-        self._build_plots()
+        self.plots = TrainingCurves(session)
         self._build_timeline()
 
         layout = QVBoxLayout(self)
@@ -204,37 +201,6 @@ class TrainingPanel(QWidget):
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.RichText)
 
-    def _build_plots(self) -> None:
-        self.plots = pg.GraphicsLayoutWidget()
-        self.plots.setBackground(self.palette().color(QPalette.ColorRole.Window))
-        self.plots.ci.setContentsMargins(2, 2, 2, 2)
-        self.plots.setMinimumHeight(90)
-        self.plots.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.cost_plot = self.plots.addPlot(title="cost (smoothed)")
-        self.accuracy_plot = self.plots.addPlot(title="test accuracy")
-        for plot in (self.cost_plot, self.accuracy_plot):
-            plot.setLabel("bottom", "mini-batches")
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.setMenuEnabled(False)
-            plot.getViewBox().setMouseEnabled(x=False, y=False)
-            plot.hideButtons()
-        self.cost_plot.setClipToView(True)
-        self.cost_plot.setDownsampling(auto=True, mode="peak")
-        self.accuracy_plot.setYRange(0, 1, padding=0.02)
-        self.cost_curve = self.cost_plot.plot(pen=pg.mkPen(POSITIVE, width=1.5))
-        self.accuracy_curve = self.accuracy_plot.plot(pen=pg.mkPen(WINNER, width=1.5), symbol="o",
-                                                      symbolSize=4, symbolBrush=WINNER, symbolPen=None)
-        self.cost_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((160, 160, 160), style=Qt.PenStyle.DashLine))
-        self.accuracy_marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((160, 160, 160), style=Qt.PenStyle.DashLine))
-        for plot, marker in ((self.cost_plot, self.cost_marker), (self.accuracy_plot, self.accuracy_marker)):
-            plot.addItem(marker, ignoreBounds=True)
-            marker.hide()
-        self._plot_timer = QTimer(self)
-        self._plot_timer.setSingleShot(True)
-        self._plot_timer.setInterval(PLOT_INTERVAL_MS)
-        self._plot_timer.timeout.connect(self._redraw_curves)
-        self._x_span = 0
-
     def _build_timeline(self) -> None:
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -355,26 +321,9 @@ class TrainingPanel(QWidget):
         self._show_settings(self._session.settings)
 
     @Slot()
-    def _redraw_curves(self) -> None:
-        s = self._session
-        span = max(1, s.total_batches)
-        if span != self._x_span:
-            # The whole run's width from the start: the x axes stay put while the curves grow.
-            self._x_span = span
-            for plot in (self.cost_plot, self.accuracy_plot):
-                plot.setXRange(0, span, padding=0.02)
-        self.cost_curve.setData(*s.cost_curve())
-        self.accuracy_curve.setData(*s.accuracy_curve())
-
-    @Slot()
     def _on_session_progress_changed(self) -> None:
         s = self._session
-        if s.is_running():
-            if not self._plot_timer.isActive():
-                self._plot_timer.start()
-        else:
-            self._plot_timer.stop()
-            self._redraw_curves()
+        self.plots.follow()
         if not s.has_run:
             self.status_label.setText("Not started: press Start, or Step for one mini-batch.")
             return
@@ -406,14 +355,11 @@ class TrainingPanel(QWidget):
         snapshots = self._session.snapshots
         if not snapshots:
             self.snapshot_label.setText("no snapshots")
-            self.cost_marker.hide()
-            self.accuracy_marker.hide()
+            self.plots.mark(None)
             return
         batches = snapshots[min(index, len(snapshots) - 1)][0]
         self.snapshot_label.setText(f"{index + 1}/{len(snapshots)}: {batches:,} batches")
-        for marker in (self.cost_marker, self.accuracy_marker):
-            marker.setPos(batches)
-            marker.setVisible(not self._session.is_running())
+        self.plots.mark(None if self._session.is_running() else batches)
 
     # -- timeline ------------------------------------------------------------------------------
 

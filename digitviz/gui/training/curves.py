@@ -1,0 +1,82 @@
+"""The Training dock's live curves: smoothed cost per mini-batch and test accuracy at checkpoints.
+
+Built from the :class:`TrainingSession` it shows. While a run goes on the curves redraw a few
+times a second (pyqtgraph's axes are the costly part to paint), over the whole run's width from
+the start so the axes stay put while the curves grow; a dashed line marks the snapshot shown.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..models.training import TrainingSession
+from ..widgets.colors import POSITIVE, WINNER
+
+PLOT_INTERVAL_MS = 400  # how often the curves redraw while training
+
+
+class TrainingCurves(pg.GraphicsLayoutWidget):
+    """Two plots side by side: ``cost_plot`` and ``accuracy_plot``."""
+
+    def __init__(self, session: TrainingSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._session = session
+        self.setBackground(self.palette().color(QPalette.ColorRole.Window))
+        self.ci.setContentsMargins(2, 2, 2, 2)
+        self.setMinimumHeight(90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.cost_plot = self.addPlot(title="cost (smoothed)")
+        self.accuracy_plot = self.addPlot(title="test accuracy")
+        self.accuracy_plot.setToolTip("On 1,000 MNIST test digits (every 10th), at checkpoints and snapshots")
+        for plot in (self.cost_plot, self.accuracy_plot):
+            plot.setLabel("bottom", "mini-batches")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setMenuEnabled(False)
+            plot.getViewBox().setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+        self.cost_plot.setClipToView(True)
+        self.cost_plot.setDownsampling(auto=True, mode="peak")
+        self.accuracy_plot.setYRange(0, 1, padding=0.02)
+        self.cost_curve = self.cost_plot.plot(pen=pg.mkPen(POSITIVE, width=1.5))
+        self.accuracy_curve = self.accuracy_plot.plot(pen=pg.mkPen(WINNER, width=1.5), symbol="o",
+                                                      symbolSize=4, symbolBrush=WINNER, symbolPen=None)
+        dashed = pg.mkPen((160, 160, 160), style=Qt.PenStyle.DashLine)
+        self.markers = [pg.InfiniteLine(angle=90, pen=dashed), pg.InfiniteLine(angle=90, pen=dashed)]
+        for plot, marker in zip((self.cost_plot, self.accuracy_plot), self.markers):
+            plot.addItem(marker, ignoreBounds=True)
+            marker.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PLOT_INTERVAL_MS)
+        self._timer.timeout.connect(self.redraw)
+        self._x_span = 0
+
+    def follow(self) -> None:
+        """New points: redraw soon while training, at once otherwise."""
+        if self._session.is_running():
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
+            self.redraw()
+
+    @Slot()
+    def redraw(self) -> None:
+        s = self._session
+        span = max(1, s.total_batches)
+        if span != self._x_span:
+            self._x_span = span
+            for plot in (self.cost_plot, self.accuracy_plot):
+                plot.setXRange(0, span, padding=0.02)
+        self.cost_curve.setData(*s.cost_curve())
+        self.accuracy_curve.setData(*s.accuracy_curve())
+
+    def mark(self, batches: int | None) -> None:
+        """A dashed line at ``batches`` (the snapshot shown), or none."""
+        for marker in self.markers:
+            if batches is not None:
+                marker.setPos(batches)
+            marker.setVisible(batches is not None)
