@@ -232,6 +232,7 @@ class TrainerProcess:
         self._stop = ctx.Event()
         self._live_wanted = ctx.Value("b", 1, lock=False)
         self.batches_per_epoch = math.ceil(len(digits) / settings.get("batch_size", 32))
+        self.digits = digits  # kept alive (and its block linked) as long as the child may map it
         self._process = ctx.Process(
             target=_child, name="digitviz-trainer", daemon=True,
             args=(child_commands, self._reports, self._stop, self._live_wanted, network, digits.spec, seed,

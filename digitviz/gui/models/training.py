@@ -15,27 +15,21 @@ timing), so the same run replays as the same film, bit for bit.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ...core.mnist import TRAIN_IMAGES, TRAIN_LABELS, DataError, bundled_test_set
+from ...core.mnist import DataError, bundled_test_set
 from ...core.network import Network
 from ...core.resources import weights_path
 from ...core.timeline import MAX_SNAPSHOTS, thin_snapshots
 from ...core.trainer import spawn_generators
-from ...core.trainer_process import SharedDigits, TrainerProcess
+from ...core.trainer_process import TrainerProcess
 from ...core.weightfiles import WeightFileError, load_weights
-from ..workers.background import BackgroundTask
 from .state import AppState
-from .training_settings import (
-    TrainingSettings,
-    _Series,
-    read_training_folder,
-)
+from .training_data import TrainingData, missing_message
+from .training_settings import TrainingSettings, _Series
 
-DATA_FOLDER_KEY = "training/mnist_folder"
 LIVE_INTERVAL_MS = 80  # the window follows the training ~12 times a second
 ACCURACY_SUBSET = 1000  # test digits used for the accuracy at checkpoints
 COST_SMOOTHING = 0.05  # weight of the newest step in the smoothed cost curve
@@ -78,9 +72,11 @@ class TrainingSession(QObject):
         super().__init__(parent)
         self._state = state
         self._settings = TrainingSettings()
-        self._digits: SharedDigits | None = None
-        self._data_text = ""
-        self._load_task: BackgroundTask | None = None
+        self.data = TrainingData(self)
+        self.data.changed.connect(self.dataChanged)
+        self.data.problem.connect(self.problem)
+        self.data.arrived.connect(self._on_data_arrived)
+        self.data.failed.connect(lambda: setattr(self, "_then", None))
         self._then: str | None = None  # what to do once the data being read arrive
         if test_digits is None:
             test = bundled_test_set()
@@ -124,99 +120,55 @@ class TrainingSession(QObject):
             raise RuntimeError("a run has begun with other settings: reset it first")
         self._settings = new
 
+    # -- data (see training_data.py) -----------------------------------------------------------------
+
     @property
     def has_data(self) -> bool:
-        return self._digits is not None
+        return self.data.digits is not None
 
     @property
     def data_text(self) -> str:
         """What the training data is ("60,000 MNIST training digits from ..."), or why there is none."""
-        return self._data_text
+        return self.data.text
 
     def set_training_data(self, images, labels=None, text: str = "") -> None:
-        """Train on ``images`` (n, 784) in [0, 1] and ``labels`` (n,) digits (never test digits).
-
-        ``images`` may also be a :class:`SharedDigits` holding both (then ``labels`` is None).
-        """
-        if isinstance(images, SharedDigits):
-            shared = images
-        else:
-            images, labels = np.asarray(images), np.asarray(labels)
-            if images.ndim != 2 or images.shape[1] != 784 or labels.shape != (len(images),) or not len(images):
-                raise ValueError(f"need (n, 784) images and (n,) labels, got {images.shape} and {labels.shape}")
-            shared = SharedDigits(images, labels)
-        old, self._digits = self._digits, shared
-        if old is not None and self._process is None:
-            old.close()
-        self._data_text = text or f"{len(shared):,} training digits"
-        self.dataChanged.emit()
+        """Train on ``images`` (n, 784) in [0, 1] and ``labels`` (n,) digits (never test digits)."""
+        self.data.set(images, labels, text)
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray] | None:
         """``(images (n, 784) float32, labels (n,))`` to train on, or None before any were read."""
-        return None if self._digits is None else (self._digits.images, self._digits.labels)
+        digits = self.data.digits
+        return None if digits is None else (digits.images, digits.labels)
 
     @staticmethod
     def data_folder() -> str:
-        """The MNIST folder the user chose last time ("" if none)."""
-        return str(QSettings().value(DATA_FOLDER_KEY, "", type=str) or "")
+        return TrainingData.folder()
 
     def load_data_folder(self, folder: str | None = None) -> bool:
-        """Read the MNIST training set from ``folder`` (default: the remembered one) off the GUI thread.
+        """Read the MNIST training set off the GUI thread; False (with ``problem``) if it is not there."""
+        return self.data.load(folder)
 
-        Returns False at once (with ``problem``) when no folder is known or it lacks the files;
-        otherwise the data arrive later with ``dataChanged`` (or a ``problem``).
-        """
-        folder = folder if folder is not None else self.data_folder()
-        if not folder or not all((Path(folder) / name).is_file() for name in (TRAIN_IMAGES, TRAIN_LABELS)):
-            shown = folder or "(no folder chosen yet)"
-            self._data_text = f"MNIST training files not found in {shown}"
-            self.dataChanged.emit()
-            self.problem.emit(f"MNIST training files not found in {shown}; "
-                              "choose the folder with the four .gz files.")
-            return False
-        if self._load_task is not None:
-            self._load_task.cancel()
-        self._data_text = f"Reading the MNIST training digits in {folder}…"
-        self.dataChanged.emit()
-        task = BackgroundTask(read_training_folder, folder, parent=self)
-        task.finished.connect(lambda digits, f=folder: self._on_data_loaded(f, digits))
-        task.failed.connect(self._on_data_failed)
-        self._load_task = task.start()
-        return True
+    @property
+    def is_loading(self) -> bool:
+        return self.data.is_loading
 
-    def _on_data_loaded(self, folder: str, digits) -> None:
-        self._load_task = None
-        QSettings().setValue(DATA_FOLDER_KEY, str(folder))
-        self.set_training_data(digits, text=f"{len(digits):,} MNIST training digits from {folder}")
+    @Slot()
+    def _on_data_arrived(self) -> None:
         then, self._then = self._then, None
         if then == "start":
             self.start()
         elif then == "step":
             self.step()
 
-    @Slot(str)
-    def _on_data_failed(self, message: str) -> None:
-        self._load_task = None
-        self._then = None
-        first = message.splitlines()[0].removeprefix("DataError: ")
-        self._data_text = "No training data"
-        self.dataChanged.emit()
-        self.problem.emit(f"Could not read the MNIST training digits: {first}")
-
-    @property
-    def is_loading(self) -> bool:
-        return self._load_task is not None
-
     def _data_ready_or_loading(self, then: str) -> bool | None:
         """True: data ready. None: being read, ``then`` ("start", "step") follows. False: told why not."""
-        if self._digits is not None:
+        if self.has_data:
             return True
         if self.is_loading or (self.data_folder() and self.load_data_folder()):
             self._then = then
             return None
         if not self.data_folder():
-            self.problem.emit("MNIST training files not found in (no folder chosen yet); "
-                              "choose the folder with the four .gz files.")
+            self.problem.emit(missing_message(""))
         return False
 
     # -- the run ------------------------------------------------------------------------------------
@@ -245,7 +197,7 @@ class TrainingSession(QObject):
             self.problem.emit(f"Cannot start training: {exc}")
             return False
         start.metadata["name"] = f"trained in digitviz (seed {self._settings.seed})"
-        self._process = TrainerProcess(start, self._digits, seed=self._settings.seed,
+        self._process = TrainerProcess(start, self.data.digits, seed=self._settings.seed,
                                        settings=self._settings.trainer_settings(), test=self._test,
                                        live_interval=LIVE_INTERVAL_MS / 1000)
         self._start_network = start
@@ -351,11 +303,7 @@ class TrainingSession(QObject):
     def shutdown(self) -> None:
         """Stop the worker and free the shared data (the window is closing)."""
         self._close_process()
-        if self._load_task is not None:
-            self._load_task.cancel()
-        if self._digits is not None:
-            self._digits.close()
-            self._digits = None
+        self.data.close()
 
     def current_network(self) -> Network | None:
         """The latest network the worker reported (a copy of the one training), or None."""
@@ -475,8 +423,8 @@ class TrainingSession(QObject):
         meta = dict(network.metadata)
         meta["training"] = {**self._settings.as_dict(), **dict(meta.get("training") or {}),
                             "made_in": "digitviz training panel"}
-        if self._digits is not None:
-            meta["training"]["training_images"] = len(self._digits)
+        if self.data.digits is not None:
+            meta["training"]["training_images"] = len(self.data.digits)
         meta["test_accuracy_subset"] = {"accuracy": self.test_accuracy(network), "digits": len(self._test[1])}
-        meta.setdefault("description", f"Trained in digitviz's training panel: {self._data_text}.")
+        meta.setdefault("description", f"Trained in digitviz's training panel: {self.data.text}.")
         return meta

@@ -10,9 +10,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ...core.mnist import load_mnist
 from ...core.trainer import TrainerSettings
-from ...core.trainer_process import SharedDigits
 
 STARTS = ("fresh", "untrained", "current")
 MAX_HIDDEN_LAYERS = 4
@@ -95,9 +93,3 @@ class _Series:
 
     def __len__(self) -> int:
         return self._n
-
-
-def read_training_folder(folder, *, progress=None, cancelled=None) -> SharedDigits:
-    """The MNIST training set in ``folder``, already in shared memory (run off the GUI thread)."""
-    digits = load_mnist(folder, "train")
-    return SharedDigits(digits.images, digits.labels)
