@@ -16,11 +16,19 @@ class View(pg.GraphicsView):
         super().__init__(owner, background=pg.mkColor(colors.BACKGROUND))
         self._owner = owner
 
+    def resizeEvent(self, event) -> None:  # Qt override
+        super().resizeEvent(event)  # pyqtgraph resizes the box here
+        owner = getattr(self, "_owner", None)  # pyqtgraph resizes once inside __init__
+        if owner is not None:
+            owner._on_view_resized()
+
     def drawForeground(self, painter: QtGui.QPainter, rect) -> None:  # Qt override
         painter.save()
         painter.resetTransform()
         o = self._owner
-        paint_overlay(painter, self.viewport().size(), o.view_mode, o.notice(), o.hint())
+        hint = o.hint()
+        paint_overlay(painter, self.viewport().size(), o.view_mode, o.notice(), hint,
+                      o.hint_rect() if hint else None)
         painter.restore()
 
 
