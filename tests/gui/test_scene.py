@@ -367,3 +367,139 @@ def test_same_shape_network_keeps_the_selection_and_edited_weights_redraw(scene,
     assert after.drawn[-1] == 4 * 16 + 7 != before[-1]  # the only strong line is drawn last
     scene.set_network(Network.random([784, 30, 10], np.random.default_rng(1)))
     assert scene.selection() is None
+
+
+# -- issue 13: a scene that fills its space, honest animation, readable lines -----------------------
+
+@pytest.mark.parametrize("size", [(798, 675), (575, 665), (1000, 600), (1600, 900)])
+def test_the_fit_fills_the_shorter_side_and_follows_resizes(qtbot, scene, size):
+    scene.resize(*size)
+    qtbot.waitUntil(lambda: scene.viewport().size() == QtCore.QSize(*size), timeout=2000)
+    assert scene.fill_fraction() >= 0.8
+    rect = scene.viewport().rect()
+    for layer in range(4):
+        for index in (0, scene.network.sizes[layer] - 1):
+            assert rect.contains(scene.neuron_viewport_pos(layer, index))
+    # One scene unit is one pixel: circles and labels keep a legible size on a small screen.
+    x0, _, x1, _ = scene.layout_.bounds
+    assert x1 - x0 == pytest.approx(size[0])
+    assert min(scene.layout_.radii[1:]) >= 8
+
+
+def test_no_line_crosses_a_caption(scene, net):
+    lay = scene.layout_
+    assert len({y for _, y in lay.captions}) == 1  # one line, "784 inputs" included
+    lowest = max(lay.segments(layer)[:, [1, 3]].max() for layer in range(1, 4))
+    assert lowest < lay.captions[0][1]  # every line ends above it
+    scene.set_selection(0, 27 * 28 + 3)  # a pixel of the bottom row: its lines too
+    assert scene.emphasised_lines()[:, [1, 3]].max() < lay.captions[0][1]
+
+
+def test_a_selected_pixel_sends_its_lines_from_the_pixel_even_when_dark(scene, net, digits):
+    x = digits[0]
+    scene.show_activations(net.forward(x), animate=False)
+    for index in (int(np.argmax(x)), 0):  # a lit pixel and a dark one
+        scene.set_selection(0, index)
+        lines = scene.emphasised_lines()
+        assert len(lines) == net.sizes[1]
+        np.testing.assert_allclose(lines[:, 0:2], np.repeat(scene.layout_.positions[0][index][None], 16, 0))
+        ends = {tuple(p) for p in lines[:, 2:4].round(6)}
+        assert ends == {tuple(p) for p in scene.layout_.positions[1].round(6)}
+    # A hidden neuron's incoming lines start at the grid's edge, leaving the grid readable.
+    scene.set_selection(1, 2)
+    gx, gy, gw, gh = scene.layout_.grid_rect
+    starts = scene.emphasised_lines()[:, 0:2]
+    assert len(starts) and np.all(np.isclose(starts[:, 0], gx + gw) | np.isclose(starts[:, 1], gy)
+                                  | np.isclose(starts[:, 1], gy + gh))
+
+
+def test_weights_view_shows_a_selected_neurons_pattern_in_the_grid(scene, net):
+    scene.view_mode = "weights"
+    w = net.weights[0][5]
+    scene.set_selection(1, 5)
+    assert scene._grid.showing_override()
+    image = scene.grab().toImage()
+    for index, blue in ((int(np.argmax(w)), True), (int(np.argmin(w)), False)):
+        r, _, b = _pixel(image, scene.neuron_widget_pos(0, index) + QtCore.QPoint(2, 2))
+        assert (b > r + 40) if blue else (r > b + 40)
+    scene.set_selection(2, 5)
+    assert not scene._grid.showing_override()
+    # Strength-sorted with the weakest faded: a weight at half the strong ones is drawn faint.
+    plan = scene._plan
+    half = np.flatnonzero(np.abs(plan.strength[0] - 0.5) < 0.02)
+    assert len(half) and np.abs(plan.weight_levels[0][half]).max() <= LEVELS // 4 + 1
+
+
+def test_the_answer_ring_and_the_selection_look_different(scene, net, digits):
+    acts = net.forward(digits[0])
+    scene.show_activations(acts, animate=False)
+    winner = int(np.argmax(acts[-1]))
+    scene.set_selection(3, winner)
+    neurons, lay = scene._neurons, scene.layout_
+    r = lay.radii[3]
+    ring = neurons.ring_radius(3)
+    assert neurons.winner() == winner
+    assert lay.label_gap - (ring - r) >= 4  # the label keeps clear of the ring (3 px pen)
+    image = scene.grab().toImage()
+    p = scene.neuron_widget_pos(3, winner)
+    top = scene.neuron_widget_pos(3, winner - 1 if winner else winner + 1)
+    scale = abs(top.y() - p.y()) / abs(lay.positions[3][1, 1] - lay.positions[3][0, 1])
+    ring_rgb = _pixel(image, QtCore.QPoint(p.x(), round(p.y() - ring * scale)))
+    square_rgb = _pixel(image, QtCore.QPoint(round(p.x() - (ring + 3.5) * scale), p.y()))
+    assert np.abs(ring_rgb - np.array(colors.WINNER)).max() <= 40
+    assert np.abs(square_rgb - np.array(colors.SELECTION)).max() <= 40
+
+
+def test_the_animation_starts_from_the_picture_shown(qtbot, scene, net, digits):
+    first, second = net.forward(digits[0]), net.forward(digits[1])
+    scene.show_activations(first, animate=False)
+    scene.layer_duration = 0.3
+    shown = []
+    scene.outputsShown.connect(shown.append)
+    scene.show_activations(second, animate=True)
+    assert scene.is_animating()
+    # Not dark: the hidden and output layers still show the first input's values ...
+    np.testing.assert_allclose(scene.shown_outputs(), first[-1])
+    for (layer, index), rgb in _neuron_colours(scene).items():
+        assert np.abs(rgb - _expected_fill(first[layer][index])).max() <= 3
+    # ... and end on the second's; the outputs were announced when they changed on screen.
+    qtbot.waitUntil(lambda: not scene.is_animating(), timeout=3000)
+    np.testing.assert_allclose(shown[-1], second[-1])
+    for (layer, index), rgb in _neuron_colours(scene).items():
+        assert np.abs(rgb - _expected_fill(second[layer][index])).max() <= 3
+
+
+def test_weights_are_reread_on_a_signal_never_per_frame(qtbot, window, net, digits, monkeypatch):
+    from digitviz.gui.scene import network_scene
+
+    made = []
+    real = network_scene.LinePlan
+    monkeypatch.setattr(network_scene, "LinePlan", lambda *a: made.append(1) or real(*a))
+    window.animation_enabled = False
+    for x in digits:  # pen frames and strokes: no weights re-read
+        window.state.set_input(x, final=False)
+        window.state.set_input(x, final=True)
+    assert made == []
+    net.weights[2][:] = 0.0  # an edit in place, announced
+    net.weights[2][4, 7] = 1.0
+    window.state.refresh()
+    assert len(made) == 1
+    window.scene.view_mode = "weights"
+    assert window.scene._conns[2].batches.drawn[-1] == 4 * 16 + 7
+
+
+def test_the_prediction_settles_with_the_output_layer(qtbot, window, net, digits):
+    scene, panel = window.scene, window.prediction_panel
+    window.animation_enabled = False
+    window.show_input(digits[0].reshape(28, 28))
+    before = net.forward(digits[0])[-1]
+    np.testing.assert_allclose(panel.outputs(), before)
+    window.animation_enabled = True
+    scene.layer_duration = 0.2
+    window.show_input(digits[1].reshape(28, 28))
+    assert scene.is_animating()
+    np.testing.assert_allclose(panel.outputs(), before)  # the signal has not arrived yet
+    with qtbot.waitSignal(scene.animationFinished, timeout=3000):
+        pass
+    np.testing.assert_allclose(panel.outputs(), net.forward(digits[1])[-1])
+    assert panel.digit_label.text() == str(int(np.argmax(net.forward(digits[1])[-1])))

@@ -16,31 +16,18 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..widgets import colors
 from .animation import Propagation, arrival
-from .connections import (
-    LEVELS,
-    ConnectionsItem,
-    EmphasisItem,
-    LineBatches,
-    PenTable,
-    PulseItem,
-    cap_levels,
-    quantise,
-    selection_mask,
-    share_cap,
-)
-from .export import export_widget
-from .layout import clip_starts_to_rect_exit, layout_network
+from .connections import ConnectionsItem, EmphasisItem, LineBatches, PenTable, PulseItem, selection_mask
+from .geometry import ScreenGeometry
+from .layout import layout_network
+from .lines import LinePlan, selection_lines
 from .neurons import InputGridItem, NeuronsItem
-from .overlay import legend_height
 from .view import Box, View, describe_neuron
 
 VIEW_MODES = ("signal", "weights")
-WEIGHTS_GAMMA = 2.0  # the weights view draws |w|^2: the many middling weights fade, the strong stand out
 
 
-class NetworkScene(QtWidgets.QWidget):
+class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
     """The whole network, zoomable: see the module docstring and ``notes/README-scene.md``.
 
     Signals: ``neuronClicked(layer, index)``, ``neuronHovered(layer, index)``, ``emptyClicked()``,
@@ -79,8 +66,8 @@ class NetworkScene(QtWidgets.QWidget):
         self._layout_key: tuple | None = None
         self._line_cap = 13_000
         self._layer_duration = 0.2
+        self._plan: LinePlan | None = None
         self._weight_batches: list[LineBatches] = []
-        self._weight_levels: list[np.ndarray] = []
         self._levels: list[np.ndarray] = []
         self._animation_enabled = True
         self._view_mode = "signal"
@@ -96,8 +83,6 @@ class NetworkScene(QtWidgets.QWidget):
         self._pulse = PulseItem(self._pulse_pens)
         self._pulse.setZValue(5)
         self._box.addItem(self._pulse, ignoreBounds=True)
-        self._weight_strength: list[np.ndarray] = []
-        self._positive: list[np.ndarray] = []
         self._signal_batches: list[LineBatches] = []
         self._selection: tuple[int, int] | None = None
         self._step = -1
@@ -134,11 +119,6 @@ class NetworkScene(QtWidgets.QWidget):
         self._apply_levels()
         self._show_final()
 
-    def _layout_size(self) -> tuple[float, float, float]:
-        size = self._view.viewport().size()
-        w, h = (size.width(), size.height()) if size.width() >= 160 and size.height() >= 120 else (1600, 900)
-        return float(w), float(h), float(legend_height(w, self._view_mode))
-
     def _build_items(self) -> None:
         """Lay the network out for the view's size and make its items (no levels yet)."""
         for item in self._conns + [i for i in (self._neurons, self._grid) if i is not None]:
@@ -173,14 +153,8 @@ class NetworkScene(QtWidgets.QWidget):
         self._show_final()
 
     def _load_weights(self) -> None:
-        """Line strengths |w| / (99th percentile of the layer's |w|) and signs, and the weights
-        view's batches: computed once per set of weights, not per input."""
-        self._weight_strength, self._positive = [], []
-        for w in self.network.weights:
-            mag = np.abs(w).ravel()
-            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
-            self._weight_strength.append(np.clip(mag / scale, 0.0, 1.0))
-            self._positive.append(w.ravel() > 0)
+        """What the lines show, from the weights: once per set of weights, not per input."""
+        self._plan = LinePlan(self.network.weights, self._line_cap)
         self._build_weight_batches()
 
     # -- input --------------------------------------------------------------------------------
@@ -219,28 +193,20 @@ class NetworkScene(QtWidgets.QWidget):
 
     def _apply_levels(self) -> None:
         """Quantise line strengths for the current view and input, capped at ``line_cap``."""
-        acts = self._activations
-        allow = share_cap([len(s) for s in self._weight_strength], self._line_cap)
+        acts, plan = self._activations, self._plan
         total_drawable, shown = 0, 0
         self._levels = []
         for k, item in enumerate(self._conns):
-            strength_w, positive = self._weight_strength[k], self._positive[k]
-            if acts is None:
-                signal = np.zeros_like(strength_w)
-            else:
-                n_out, n_in = self.network.weights[k].shape
-                source = np.clip(np.abs(acts[k]), 0.0, 1.0)
-                signal = (strength_w.reshape(n_out, n_in) * source[None, :]).ravel()
-            levels = quantise(signal, positive)
-            drawable = int(np.count_nonzero(levels))
-            sig = LineBatches(item.batches.segments)  # a new object: the old one may fade out
-            sig.set_levels(cap_levels(levels, signal, allow[k]))
+            levels, capped = plan.signal_levels(k, None if acts is None else acts[k])
+            sig = LineBatches(item.batches.segments)  # a new object: the old one may still show
+            sig.set_levels(capped)
             self._signal_batches[k] = sig
             if self._view_mode == "weights":
-                drawable = len(strength_w)
+                drawable = len(levels)
                 item.set_batches(self._weight_batches[k], changed=False)
-                self._levels.append(self._weight_levels[k])
+                self._levels.append(plan.weight_levels[k])
             else:
+                drawable = int(np.count_nonzero(levels))
                 item.set_batches(sig)
                 self._levels.append(levels)
             item.set_cached(self._view_mode == "weights")
@@ -252,15 +218,11 @@ class NetworkScene(QtWidgets.QWidget):
 
     def _build_weight_batches(self) -> None:
         """The weights view's lines: they change only with the weights, the layout or the cap."""
-        allow = share_cap([len(s) for s in self._weight_strength], self._line_cap)
-        self._weight_batches, self._weight_levels = [], []
+        self._weight_batches = []
         for k, item in enumerate(self._conns):
-            strength = self._weight_strength[k] ** WEIGHTS_GAMMA
-            levels = cap_levels(quantise(strength, self._positive[k], floor=1), strength, allow[k])
             batches = LineBatches(item.batches.segments)
-            batches.set_levels(levels)
+            batches.set_levels(self._plan.weight_levels[k])
             self._weight_batches.append(batches)
-            self._weight_levels.append(levels)
 
     @property
     def line_cap(self) -> int:
@@ -272,7 +234,7 @@ class NetworkScene(QtWidgets.QWidget):
     def line_cap(self, cap: int) -> None:
         self._line_cap = max(int(cap), 1)
         if self.network is not None:
-            self._build_weight_batches()
+            self._load_weights()
             self._apply_levels()
             self._show_final()
 
@@ -410,31 +372,16 @@ class NetworkScene(QtWidgets.QWidget):
         for k, item in enumerate(self._conns, start=1):
             shape = self.network.weights[k - 1].shape
             item.set_emphasis(None if sel is None else selection_mask(shape, k, *sel))
-        override = None
-        if sel is None or (sel[0] == 0 and len(self._conns) == 0):
+        grid = None
+        if sel is None:
             self._emphasis.set_lines(0, None, None)
         else:
-            layer, index = sel
-            into = max(layer, 1)
-            n_out, n_in = self.network.weights[into - 1].shape
-            segments = self._conns[into - 1].batches.segments
-            if layer == 0:  # an input's outgoing lines, from the pixel, shown even when it is dark
-                idx = index + n_in * np.arange(n_out)
-                w = self.network.weights[0][:, index]
-                strength = 0.3 + 0.7 * np.abs(w) / (float(np.abs(w).max()) or 1.0)  # its own scale
-                self._emphasis.set_lines(1, segments[idx], quantise(strength, w > 0))
-            else:
-                idx = np.arange(index * n_in, (index + 1) * n_in)
-                segs = segments[idx]
-                if layer == 1 and self.layout_.grid_rect is not None:
-                    segs = clip_starts_to_rect_exit(segs, self.layout_.grid_rect)
-                    if self._view_mode == "weights":  # the neuron's pattern, in the grid itself
-                        keys = np.abs(self._weight_levels[0][idx])
-                        override = colors.line_colours(LEVELS)[
-                            self._positive[0][idx].astype(int), keys]
-                self._emphasis.set_lines(into, segs, self._levels[into - 1][idx])
-        if self._grid is not None:
-            self._grid.set_override(override)
+            into = max(sel[0], 1)
+            into, segs, levels, grid = selection_lines(
+                self.layout_, self.network.weights, self._conns[into - 1].batches.segments,
+                self._levels[into - 1], self._plan, sel, self._view_mode == "weights")
+            self._emphasis.set_lines(into, segs, levels)
+        self._grid.set_override(grid)
 
     # -- hovering and clicking ----------------------------------------------------------------
 
@@ -457,58 +404,6 @@ class NetworkScene(QtWidgets.QWidget):
 
     # -- geometry, view, export ---------------------------------------------------------------
 
-    def neuron_scene_pos(self, layer: int, index: int) -> QtCore.QPointF:
-        """Centre of neuron (layer, index) in scene units (layout coordinates)."""
-        x, y = self.layout_.positions[layer][index]
-        return QtCore.QPointF(float(x), float(y))
-
-    def neuron_viewport_pos(self, layer: int, index: int) -> QtCore.QPoint:
-        """Centre of neuron (layer, index) in ``viewport()`` pixels: send mouse events there."""
-        scene_pt = self._neurons.mapToScene(self.neuron_scene_pos(layer, index))
-        return self._view.mapFromScene(scene_pt)
-
-    def neuron_widget_pos(self, layer: int, index: int) -> QtCore.QPoint:
-        """Centre of neuron (layer, index) in this widget's coordinates."""
-        return self._view.viewport().mapTo(self, self.neuron_viewport_pos(layer, index))
-
-    def viewport(self) -> QtWidgets.QWidget:
-        """The widget that receives the scene's mouse events."""
-        return self._view.viewport()
-
-    @QtCore.Slot(object)
-    def _on_box_range_changed_manually(self, _mask) -> None:
-        self._user_view = True
-
-    def _on_view_resized(self) -> None:
-        # Called by the view once its box has the new size: lay out and fit for that size.
-        if not self._user_view:
-            self.fit_view()
-
-    def fit_view(self) -> None:
-        """Lay the network out to fill the view and show all of it (and keep it so when the
-        widget resizes, until the user zooms or pans)."""
-        self._user_view = False
-        if self.layout_ is None:
-            return
-        if self._layout_size() != self._layout_key:
-            self._relayout()
-        x0, y0, x1, y1 = self.layout_.bounds
-        self._box.setRange(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
-
-    def _fit_if_needed(self) -> None:
-        if not self._user_view:
-            self.fit_view()
-
-    def fill_fraction(self) -> float:
-        """How much of the shorter side of the view the neurons span (1.0: all of it)."""
-        x0, y0, x1, y1 = self.layout_.neuron_extent()
-        a = self._view.mapFromScene(self._neurons.mapToScene(QtCore.QPointF(x0, y0)))
-        b = self._view.mapFromScene(self._neurons.mapToScene(QtCore.QPointF(x1, y1)))
-        size = self._view.viewport().size()
-        if size.width() <= size.height():
-            return abs(b.x() - a.x()) / size.width()
-        return abs(b.y() - a.y()) / size.height()
-
     def line_count(self) -> int:
         """Connection lines drawn in the current (final) picture."""
         return sum(item.line_count() for item in self._conns)
@@ -517,35 +412,7 @@ class NetworkScene(QtWidgets.QWidget):
         """The on-screen note shown when the line cap hides lines, or ""."""
         return self._notice
 
-    def hint_rect(self) -> QtCore.QRectF | None:
-        """Where the hint goes, in viewport pixels: the empty space above the input grid."""
-        lay = self.layout_
-        if lay is None or lay.grid_rect is None:
-            return None
-        x, y, w, _ = lay.grid_rect
-        right = float(lay.positions[1][0, 0]) - lay.radii[1] - 8
-        a = self._view.mapFromScene(self._neurons.mapToScene(QtCore.QPointF(x, lay.bounds[1])))
-        b = self._view.mapFromScene(self._neurons.mapToScene(QtCore.QPointF(right, y - 6)))
-        top = legend_height(self._view.viewport().width(), self._view_mode)
-        return QtCore.QRectF(QtCore.QPointF(a.x(), max(a.y(), top)), QtCore.QPointF(b.x(), b.y()))
-
     def hint(self) -> str:
         if self.network is not None and self._activations is None and self._view_mode == "signal":
             return "Draw a digit: its signal will flow from left to right"
         return ""
-
-    def export_image(self, path) -> None:
-        """Write the scene as it is on screen to ``path``: SVG for ``.svg``, else PNG/JPEG/...
-
-        Raises OSError when the file cannot be written.
-        """
-        vector = str(path).lower().endswith(".svg")
-        if vector:  # cached items would go into the SVG as pictures instead of lines
-            for item in self._conns:
-                item.set_cached(False)
-        try:
-            export_widget(self, path)
-        finally:
-            if vector:
-                for item in self._conns:
-                    item.set_cached(self._view_mode == "weights")
