@@ -503,3 +503,10 @@ def test_the_prediction_settles_with_the_output_layer(qtbot, window, net, digits
         pass
     np.testing.assert_allclose(panel.outputs(), net.forward(digits[1])[-1])
     assert panel.digit_label.text() == str(int(np.argmax(net.forward(digits[1])[-1])))
+
+
+def test_the_tooltip_writes_the_formula_as_the_inspector_does(scene, net, digits):
+    scene.show_activations(net.forward(digits[0]), animate=False)
+    assert "z = w · x + b" in scene.tooltip_text(1, 0)
+    assert "z = w · a⁽¹⁾ + b" in scene.tooltip_text(2, 0)
+    assert " . " not in scene.tooltip_text(3, 0)

@@ -65,6 +65,8 @@ def describe_neuron(network, layout, activations, layer: int, index: int) -> str
         lines.append("no input: draw a digit")
     else:
         zs, _ = network.forward_full(acts[0])
-        lines += [f"weighted input z = w . a + b = {zs[layer - 1][index]:+.3f}",
+        sup = str(layer - 1).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        src = "x" if layer == 1 else f"a⁽{sup}⁾"  # as the inspector writes it
+        lines += [f"weighted input z = w · {src} + b = {zs[layer - 1][index]:+.3f}",
                   f"activation a = {network.activation_of(layer)}(z) = {acts[layer][index]:.3f}"]
     return "\n".join(lines)
