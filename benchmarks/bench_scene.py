@@ -91,6 +91,31 @@ def _animation_fps(app, scene: NetworkScene, counter, repeats: int = 3) -> tuple
     return float(np.median(fps)), float(np.median(ticks))
 
 
+def _window_figures(app, window, digits) -> None:
+    """In the main window, as a user sees it: a pen frame (``state.set_input(final=False)``,
+    which every panel follows) -> the scene's viewport has painted; then the animation."""
+    scene = window.scene
+    counter = _PaintCounter()
+    scene.viewport().installEventFilter(counter)
+    size = scene.viewport().size()
+    times = []
+    for x in digits:
+        before = counter.count
+        t0 = time.perf_counter()
+        window.state.set_input(x, final=False)
+        while counter.count == before and time.perf_counter() - t0 < 1.0:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents)
+        times.append(time.perf_counter() - t0)
+    print(f"[main window, scene {size.width()}x{size.height()}, signal view] pen frame -> scene painted "
+          f"{_stats(times)}")
+    window.animation_enabled = True
+    window.state.set_input(digits[0], final=True)
+    while scene.is_animating():
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    fps, ticks = _animation_fps(app, scene, counter)
+    print(f"  animation in the window: {fps:.0f} frames painted per second ({ticks:.0f} timer ticks per second)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default=None, help="weight file (default: weights/default.npz, "
@@ -149,6 +174,7 @@ def main() -> int:
             window.show_input(x.reshape(28, 28))
             app.processEvents()
         print(f"resident memory with the main window too {_rss_mb():.0f} MB")
+        _window_figures(app, window, digits)
     return 0
 
 

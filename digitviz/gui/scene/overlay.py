@@ -12,7 +12,7 @@ from ..widgets import colors
 
 _LEGEND = {
     "signal": "line brightness: |weight × activation|, what flows now",
-    "weights": "line brightness: |weight| (the faintest left out)",
+    "weights": "line brightness: |weight|, weak ones faded",
 }
 FONT_PX = 12
 PAD = 6
