@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from .animation import Propagation, arrival
 from .connections import ConnectionsItem, EmphasisItem, LineBatches, PenTable, PulseItem, selection_mask
 from .geometry import ScreenGeometry
-from .layout import layout_network
+from .layout import clip_starts_to_rect_exit, layout_network
 from .lines import LinePlan, selection_lines
 from .neurons import InputGridItem, NeuronsItem
 from .view import Box, View, describe_neuron
@@ -84,6 +84,8 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         self._pulse.setZValue(5)
         self._box.addItem(self._pulse, ignoreBounds=True)
         self._signal_batches: list[LineBatches] = []
+        self._segments: list[np.ndarray] = []  # per layer of connections: (n, 4) end points
+        self._signal_segments: list[np.ndarray] = []  # the same, input lines from the grid's edge
         self._selection: tuple[int, int] | None = None
         self._step = -1
         self._notice = ""
@@ -125,10 +127,16 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
             self._box.removeItem(item)
         w, h, top = self._layout_key = self._layout_size()
         self.layout_ = lay = layout_network(self.network.sizes, w, h, top)
-        self._conns, self._signal_batches = [], []
+        self._conns, self._signal_batches, self._segments, self._signal_segments = [], [], [], []
         for layer in range(1, len(lay.sizes)):
             segs = lay.segments(layer)
-            item = ConnectionsItem(segs, self._pens, self._dim_pens)
+            self._segments.append(segs)
+            # The signal view (redrawn for every pen frame) draws input lines from the grid's
+            # edge: the part under the grid would double their cost, hidden by the lit pixels.
+            if layer == 1 and lay.grid_rect is not None:
+                segs = np.ascontiguousarray(clip_starts_to_rect_exit(segs, lay.grid_rect))
+            self._signal_segments.append(segs)
+            item = ConnectionsItem(self._segments[-1], self._pens, self._dim_pens)
             item.setZValue(0)
             self._box.addItem(item, ignoreBounds=True)
             self._conns.append(item)
@@ -198,7 +206,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         self._levels = []
         for k, item in enumerate(self._conns):
             levels, capped = plan.signal_levels(k, None if acts is None else acts[k])
-            sig = LineBatches(item.batches.segments)  # a new object: the old one may still show
+            sig = LineBatches(self._signal_segments[k])  # a new object: the old one may still show
             sig.set_levels(capped)
             self._signal_batches[k] = sig
             if self._view_mode == "weights":
@@ -220,7 +228,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         """The weights view's lines: they change only with the weights, the layout or the cap."""
         self._weight_batches = []
         for k, item in enumerate(self._conns):
-            batches = LineBatches(item.batches.segments)
+            batches = LineBatches(self._segments[k])  # from each pixel, under the see-through grid
             batches.set_levels(self._plan.weight_levels[k])
             self._weight_batches.append(batches)
 
@@ -269,7 +277,8 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         self._pulse.set_progress(t)
         # Layer l (l >= 1) turns from its old values to the new ones as the signal arrives.
         mix = [1.0] + [1.0 if k < step else (arrival(t) if k == step else 0.0) for k in range(n)]
-        self._set_shown([a0 + f * (a1 - a0) for a0, a1, f in zip(self._from, self._activations, mix)])
+        self._set_shown([a1 if f >= 1.0 else (a0 if f <= 0.0 else a0 + f * (a1 - a0))
+                         for a0, a1, f in zip(self._from, self._activations, mix)])
 
     @QtCore.Slot()
     def _on_anim_finished(self) -> None:
@@ -290,7 +299,8 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         old_out = self._shown[-1] if self._shown else None
         self._shown = list(values)
         self._neurons.set_values(self._shown)
-        self._grid.set_values(self._shown[0])
+        if self._shown[0] is not self._grid.values():  # the same input all through an animation
+            self._grid.set_values(self._shown[0])
         out = self._shown[-1]
         if (out is None) != (old_out is None) or (out is not None and not np.array_equal(out, old_out)):
             self.outputsShown.emit(None if out is None else out.copy())
@@ -378,7 +388,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         else:
             into = max(sel[0], 1)
             into, segs, levels, grid = selection_lines(
-                self.layout_, self.network.weights, self._conns[into - 1].batches.segments,
+                self.layout_, self.network.weights, self._segments[into - 1],
                 self._levels[into - 1], self._plan, sel, self._view_mode == "weights")
             self._emphasis.set_lines(into, segs, levels)
         self._grid.set_override(grid)

@@ -58,6 +58,8 @@ class InputGridItem(QtWidgets.QGraphicsObject):
         self._lines = self._make_grid_lines()
         self._values: np.ndarray | None = None
         self._override: np.ndarray | None = None
+        # Kept as a pixmap between inputs: an animation repaints the view 60 times a second.
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.set_values(None)
 
     def _make_grid_lines(self) -> np.ndarray:
@@ -74,6 +76,9 @@ class InputGridItem(QtWidgets.QGraphicsObject):
         self._values = values
         if self._override is None:
             self._fill()
+
+    def values(self) -> np.ndarray | None:
+        return self._values
 
     def set_override(self, rgb: np.ndarray | None) -> None:
         """(n_in, 3) uint8 opaque colours to show instead of the input (a neuron's weights), or None."""
@@ -127,7 +132,7 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
         self.layout = layout
         ramp = colors.grey_ramp(_RAMP)
         self._brushes = [QtGui.QBrush(_qcolor(c)) for c in ramp]
-        self._outline = _pen(colors.NEURON_OUTLINE, 1.2)
+        self._outline = _pen(colors.NEURON_OUTLINE, 1.0)  # 1.2 costs twice as much to antialias
         self._winner_pen = _pen(colors.WINNER, 3.0)
         self._selection_pen = selection_pen(2.5)
         self._text_pen = _pen(colors.TEXT, 1.0)
