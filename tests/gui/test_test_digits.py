@@ -177,7 +177,8 @@ def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch)
     window = MainWindow(weights=network)
     qtbot.addWidget(window)
     browser = window.test_digits
-    assert "data folder not found" in browser.position_label.text()
+    # The digits are read after the window is shown; the failure then reaches the browser.
+    qtbot.waitUntil(lambda: "data folder not found" in browser.position_label.text(), timeout=10_000)
     browser.show_next()
     browser.show_random()
     assert browser.current_index is None

@@ -12,14 +12,16 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPalette, QPen, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..models.undo import make_undo_stack
+from ..widgets.images import grey_image
 
 RESOLUTION = 280
 # By measurement on the drawn-digit set (benchmarks/drawn_digits.py --pen-width): a stroke of
 # about 1/14 of the canvas gives MNIST-like 2-3 pixel strokes for digits drawn at a natural size.
 DEFAULT_PEN_FRACTION = 1 / 14
-UNDO_LIMIT = 200
 
 PEN = "pen"
 ERASER = "eraser"
@@ -43,16 +45,20 @@ class DrawingCanvas(QWidget):
     undoAvailable = Signal(bool)
     redoAvailable = Signal(bool)
 
-    def __init__(self, resolution: int = RESOLUTION, parent: QWidget | None = None):
+    def __init__(self, resolution: int = RESOLUTION, parent: QWidget | None = None,
+                 undo_stack: QUndoStack | None = None):
         super().__init__(parent)
         self._resolution = int(resolution)
         self._image = self._blank()
+        self._source: np.ndarray | None = None  # the array set_image showed, while still shown
         self._before: QImage | None = None  # the image when the current stroke began
         self._points: list[QPointF] = []
         self._stroke_erases = False
         self._stroke_button = Qt.MouseButton.NoButton
-        self._undo: list[QImage] = []
-        self._redo: list[QImage] = []
+        # Strokes go on the window's one undo history when it hands us one; alone, on our own.
+        self._stack = undo_stack if undo_stack is not None else make_undo_stack(self)
+        self._stack.canUndoChanged.connect(self.undoAvailable)
+        self._stack.canRedoChanged.connect(self.redoAvailable)
         self.pen_width = float(round(self._resolution * DEFAULT_PEN_FRACTION))
         self.eraser_width = 2.0 * self.pen_width
         self.tool = PEN
@@ -82,11 +88,16 @@ class DrawingCanvas(QWidget):
     def is_drawing(self) -> bool:
         return self._before is not None
 
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The undo history the canvas pushes its steps onto (shared with the window's other edits)."""
+        return self._stack
+
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self._stack.canUndo()
 
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self._stack.canRedo()
 
     @Slot()
     def clear(self) -> None:
@@ -94,47 +105,42 @@ class DrawingCanvas(QWidget):
         self._cancel_stroke()
         if self.is_empty():
             return
-        self._push_undo()
-        self._image = self._blank()
-        self._settled()
+        self._push_step(self._blank(), "clear")
 
     @Slot()
     def undo(self) -> None:
-        """Go back one stroke (or one clear / set_image)."""
+        """Go back one step of the undo history: a stroke, clear or set_image (or, on the window's
+        shared history, whatever came last)."""
         self._cancel_stroke()
-        if not self._undo:
-            return
-        self._redo.append(self._image)
-        self._image = self._undo.pop()
-        self._settled()
+        self._stack.undo()
 
     @Slot()
     def redo(self) -> None:
         """Redo what undo took back."""
         self._cancel_stroke()
-        if not self._redo:
-            return
-        self._undo.append(self._image)
-        self._image = self._redo.pop()
-        self._settled()
+        self._stack.redo()
+
+    def source(self) -> np.ndarray | None:
+        """The array last given to :meth:`set_image` while the canvas still shows exactly it
+        (no stroke or clear since, or undone back to it); None for a drawing."""
+        return self._source
 
     def set_image(self, image) -> None:
         """Show ``image`` (any 2-D array, ink high, values in [0, 1]) scaled to fill the canvas.
 
-        Replaces the strokes (undoable). Used to show a test digit fed to the network.
+        Replaces the strokes (undoable); :meth:`source` returns ``image`` until the next stroke.
+        Used to show a test digit fed to the network.
         """
         a = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0)
         if a.ndim != 2:
             raise ValueError(f"set_image takes a 2-D image, got shape {a.shape}")
         self._cancel_stroke()
-        small = _gray_image(np.clip(a, 0.0, 1.0))
+        small = grey_image(np.clip(a, 0.0, 1.0))
         scaled = small.scaled(
             self._resolution, self._resolution, Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         ).convertToFormat(QImage.Format.Format_Grayscale8)
-        self._push_undo()
-        self._image = scaled
-        self._settled()
+        self._push_step(scaled, "shown image", source=np.clip(a, 0.0, 1.0))
 
     def drawing_rect(self) -> QRectF:
         """The square, in widget coordinates, where the image is shown (centred, letterboxed)."""
@@ -204,10 +210,10 @@ class DrawingCanvas(QWidget):
         self._before = None
         self._points = []
         if self._to_array(before).tobytes() != self._to_array(self._image).tobytes():
-            self._undo.append(before)
-            del self._undo[:-UNDO_LIMIT]
-            self._redo.clear()
-            self._announce_history()
+            text = "eraser stroke" if self._stroke_erases else "stroke"
+            step = _CanvasStep(self, (before, self._source), (self._image, None), text)
+            self._source = None
+            self._stack.push(step)
         self.imageChanged.emit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -307,25 +313,46 @@ class DrawingCanvas(QWidget):
             self._before = None
             self._points = []
 
-    def _push_undo(self) -> None:
-        self._undo.append(self._image)
-        del self._undo[:-UNDO_LIMIT]
-        self._redo.clear()
+    def _push_step(self, image: QImage, text: str, source: np.ndarray | None = None) -> None:
+        """Show ``image`` as one undoable step named ``text`` in the Edit menu."""
+        self._stack.push(_CanvasStep(self, (self._image, self._source), (image, source), text, shown=False))
+
+    def _restore(self, content: tuple[QImage, np.ndarray | None]) -> None:
+        """Show ``(image, source)`` (an undo or redo step)."""
+        self._cancel_stroke()
+        self._image, self._source = content
+        self._settled()
 
     def _settled(self) -> None:
         self.update()
-        self._announce_history()
         self.imageChanged.emit()
-
-    def _announce_history(self) -> None:
-        self.undoAvailable.emit(bool(self._undo))
-        self.redoAvailable.emit(bool(self._redo))
 
     @staticmethod
     def _to_array(image: QImage) -> np.ndarray:
         h, w, stride = image.height(), image.width(), image.bytesPerLine()
         raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=h * stride).reshape(h, stride)
         return raw[:, :w].astype(np.float32) / 255.0
+
+
+class _CanvasStep(QUndoCommand):
+    """One step of the canvas: ``(image, source)`` before and after a stroke, clear or set_image.
+
+    ``shown`` says whether the canvas already shows ``after`` (a stroke drawn live) so that the
+    first redo, which QUndoStack.push runs, does not repeat it.
+    """
+
+    def __init__(self, canvas: DrawingCanvas, before: tuple, after: tuple, text: str, shown: bool = True):
+        super().__init__(text)
+        self._canvas, self._before, self._after, self._shown = canvas, before, after, shown
+
+    def redo(self) -> None:
+        if self._shown:
+            self._shown = False  # the stroke is on screen already
+            return
+        self._canvas._restore(self._after)
+
+    def undo(self) -> None:
+        self._canvas._restore(self._before)
 
 
 def _smooth_path(points: Sequence[QPointF]) -> QPainterPath:
@@ -339,10 +366,3 @@ def _smooth_path(points: Sequence[QPointF]) -> QPainterPath:
         path.quadTo(points[i], mid)
     path.lineTo(points[-1])
     return path
-
-
-def _gray_image(a: np.ndarray) -> QImage:
-    """(h, w) values in [0, 1] -> a Grayscale8 QImage that owns its pixels."""
-    data = np.ascontiguousarray(np.round(a * 255.0).astype(np.uint8))
-    h, w = data.shape
-    return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()

@@ -24,16 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.preprocess import CENTRE, MnistSteps, centre_of_mass
+from ..widgets.images import grey_image
 
 _MARK = QColor(252, 98, 85)
 _GUIDE = QColor(120, 120, 120)
-
-
-def gray_image(values: np.ndarray) -> QImage:
-    """(h, w) values in [0, 1] (ink high) -> a Grayscale8 QImage that owns its pixels."""
-    data = np.ascontiguousarray(np.round(np.clip(values, 0.0, 1.0) * 255.0).astype(np.uint8))
-    h, w = data.shape
-    return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
 
 
 class PixelView(QWidget):
@@ -61,7 +55,7 @@ class PixelView(QWidget):
             self._image, self._shape, self._values = None, (0, 0), None
         else:
             self._values = values
-            self._image = gray_image(values)
+            self._image = grey_image(values)
             self._shape = values.shape
         self._mark = mark
         self._guides = guides

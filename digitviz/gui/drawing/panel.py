@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -37,15 +36,11 @@ class DrawingPanel(QWidget):
     exact image to the network, without preprocessing it again.
     """
 
-    def __init__(self, state: AppState, parent: QWidget | None = None):
+    def __init__(self, state: AppState, undo_stack: QUndoStack | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.canvas = DrawingCanvas()
+        self.canvas = DrawingCanvas(undo_stack=undo_stack)
         self.input_view = InputView()
-        # A 28x28 image shown with show_input: while the canvas holds exactly its upscaled
-        # picture (also after undo/redo back to it), the network gets the exact image.
-        self._fed: tuple[bytes, np.ndarray] | None = None
-        self._feeding = False
 
         self.pen_button = self._tool_button("Pen", "Draw (left button)")
         self.eraser_button = self._tool_button("Eraser", "Erase with the left button (the right button always erases)")
@@ -118,27 +113,12 @@ class DrawingPanel(QWidget):
         button.setAutoRaise(False)
         return button
 
-    def fill_menu(self, menu: QMenu, parent: QObject) -> tuple[QAction, QAction, QAction]:
-        """Add Undo stroke (Ctrl+Z), Redo stroke (Ctrl+Shift+Z) and Clear canvas (Delete) to ``menu``."""
-        undo = QAction("&Undo stroke", parent)
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = QAction("&Redo stroke", parent)
-        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
-        shift_z = QKeySequence("Ctrl+Shift+Z")
-        redo.setShortcuts([shift_z] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-                                       if k != shift_z])
+    def make_clear_action(self, parent: QObject) -> QAction:
+        """Edit -> Clear canvas (Delete)."""
         clear = QAction("&Clear canvas", parent)
         clear.setShortcut(QKeySequence(Qt.Key.Key_Delete))
-        for action, slot, available in ((undo, self.canvas.undo, self.canvas.undoAvailable),
-                                        (redo, self.canvas.redo, self.canvas.redoAvailable),
-                                        (clear, self.canvas.clear, None)):
-            action.triggered.connect(slot)
-            if available is not None:
-                action.setEnabled(False)
-                available.connect(action.setEnabled)
-            menu.addAction(action)
-        menu.addSeparator()
-        return undo, redo, clear
+        clear.triggered.connect(self.canvas.clear)
+        return clear
 
     # -- feeding the network ----------------------------------------------------------------------
 
@@ -146,20 +126,14 @@ class DrawingPanel(QWidget):
         """Show a (28, 28) image in [0, 1] on the canvas and feed it to the network as it is."""
         image = np.clip(np.nan_to_num(np.asarray(image, dtype=np.float64).reshape(28, 28)), 0.0, 1.0)
         self._timer.stop()
-        self._feeding = True
-        try:
-            self.canvas.set_image(image)
-        finally:
-            self._feeding = False
-        self._fed = (self.canvas.image().tobytes(), image)
-        self._feed(final=True)
+        self.canvas.set_image(image)  # imageChanged -> _feed: the canvas's source() is this image
 
     def _feed(self, final: bool) -> None:
         """Send what the canvas shows to the network."""
         self._timer.stop()
         image = self.canvas.image()
-        if self._fed is not None and image.tobytes() == self._fed[0]:
-            exact = self._fed[1]
+        exact = self.canvas.source()
+        if exact is not None and exact.shape == (28, 28):
             self.input_view.set_steps(None, image)
             self.state.set_input(exact, final=final)
             return
@@ -180,8 +154,7 @@ class DrawingPanel(QWidget):
 
     @Slot()
     def _on_canvas_image_changed(self) -> None:
-        if not self._feeding:
-            self._feed(final=True)
+        self._feed(final=True)
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:

@@ -14,8 +14,10 @@ from PySide6.QtCore import QSettings
 from ...core.network import Network
 from ...core.resources import weights_path
 from ...core.weightfile import WeightFileError, load_weights
+from ..models.settings import read_text, read_text_list
 
 RECENT_KEY = "weights/recent"
+LAST_FOLDER_KEY = "files/last_folder"
 MAX_RECENT = 10
 WEIGHT_SUFFIXES = (".npz", ".json", ".pkl", ".pickle", ".safetensors")
 
@@ -24,11 +26,9 @@ WEIGHT_SUFFIXES = (".npz", ".json", ".pkl", ".pickle", ".safetensors")
 
 
 def read_recent() -> list[Path]:
-    """The remembered weight files, most recent first."""
-    value = QSettings().value(RECENT_KEY, [])
-    if isinstance(value, str):  # the INI backend gives back a one-element list as a plain string
-        value = [value]
-    return [Path(v) for v in (value or []) if v]
+    """The remembered weight files, most recent first (at most :data:`MAX_RECENT`; entries that
+    are not text are dropped)."""
+    return [Path(v) for v in read_text_list(RECENT_KEY, MAX_RECENT)]
 
 
 def _write_recent(paths: list[Path]) -> None:
@@ -50,6 +50,17 @@ def clear_recent() -> None:
 def forget_recent(path) -> None:
     path = Path(path).expanduser().absolute()
     _write_recent([p for p in read_recent() if p != path])
+
+
+def read_last_folder() -> Path | None:
+    """The folder the user last opened or saved a file in, if it still exists."""
+    text = read_text(LAST_FOLDER_KEY)
+    folder = Path(text) if text else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
+def remember_last_folder(folder) -> None:
+    QSettings().setValue(LAST_FOLDER_KEY, str(Path(folder).absolute()))
 
 
 # -- bundled files and their model card ----------------------------------------------------------

@@ -12,18 +12,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
 from ...core.network import Network
 from ...core.resources import weights_path
 from ...core.weightfile import WeightFileError, save_weights
+from ..models.comparison import Comparison
+from ..models.messages import Messages
+from ..models.state import AppState
 from ..workers.loading import read_network_responsively
 from .weight_sources import (
     bundled_weights,
     clear_recent,
     forget_recent,
     menu_text,
+    read_last_folder,
     read_recent,
+    remember_last_folder,
     remember_recent,
 )
 
@@ -43,26 +48,39 @@ JSON_FILTER = "Nielsen network2 JSON (*.json)"
 
 
 class WeightsMenu(QObject):
-    """Adds Open, Recent, Bundled, Compare with and Save as to ``window.file_menu``; takes drops.
+    """Adds Open, Recent, Bundled, Compare with and Save as to ``file_menu``; takes drops.
 
-    ``window`` must offer ``state``, ``file_menu``, ``report_error`` and ``statusBar()``;
-    comparisons go to ``window.compare_with``.
+    Parameters
+    ----------
+    state : the shown network (opened files are set on it).
+    comparison : the second network held beside it (Compare with).
+    messages : where errors and status notes go.
+    file_menu : the menu to fill, above its first entry.
+    dialog_parent : the widget file dialogs belong to.
+
+    Install it as an event filter on the widget that takes dropped files.
 
     Signals
     -------
     sourceChanged() : the file the shown network belongs to changed (opened or saved as).
+    comparisonStarted() : a second network is now compared with the shown one.
     """
 
     sourceChanged = Signal()
+    comparisonStarted = Signal()
 
-    def __init__(self, window):
-        super().__init__(window)
-        self._window = window
+    def __init__(self, state: AppState, comparison: Comparison, messages: Messages, file_menu: QMenu,
+                 dialog_parent: QWidget | None = None):
+        super().__init__(file_menu)
+        self._state = state
+        self._comparison = comparison
+        self._messages = messages
+        self._dialog_parent = dialog_parent
         self._busy = False
         self._source: tuple[Network, Path] | None = None
-        menu = window.file_menu
+        menu = file_menu
         # Opening files comes first in the File menu, above what other parts added.
-        before = menu.actions()[0] if menu.actions() else window.quit_action
+        before = menu.actions()[0] if menu.actions() else None
 
         self.open_action = QAction("&Open weights…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
@@ -90,15 +108,12 @@ class WeightsMenu(QObject):
         menu.insertMenu(before, self.compare_menu)
         menu.insertSeparator(before)
 
-        window.setAcceptDrops(True)
-        window.installEventFilter(self)
-
     # -- public -----------------------------------------------------------------------------------
 
     @property
     def current_path(self) -> Path | None:
         """The file the shown network was read from; None once another network was set."""
-        if self._source is not None and self._source[0] is self._window.state.network:
+        if self._source is not None and self._source[0] is self._state.network:
             return self._source[1]
         return None
 
@@ -117,20 +132,20 @@ class WeightsMenu(QObject):
         """Read ``path`` off the GUI thread; None (after telling the user why) if it is refused."""
         path = Path(path).expanduser()
         if self._busy:
-            self._window.report_error(
+            self._messages.report_error(
                 f"Could not {purpose} {path}:\nanother weight file is still being read; try again in a moment."
             )
             return None
         self._busy = True
-        self._window.statusBar().showMessage(f"Reading {path.name}…")
+        self._messages.show_status(f"Reading {path.name}…", 0)
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
         try:
             return read_network_responsively(path)
         except WeightFileError as exc:
             if not path.exists():
                 forget_recent(path)
-            current = self._window.state.network
-            self._window.report_error(
+            current = self._state.network
+            self._messages.report_error(
                 f"Could not {purpose} the weight file {path}: {exc.problem}.\n\n"
                 f"Still showing {current.name} ({current.shape_text})."
             )
@@ -145,19 +160,20 @@ class WeightsMenu(QObject):
         if network is None:
             return False
         self.adopt(network, path)
-        self._window.state.set_network(network)
-        self._window.statusBar().showMessage(
+        self._state.set_network(network)
+        self._messages.show_status(
             f"Opened {Path(path).name}: {network.name}, {network.shape_text}", 5000
         )
         return True
 
-    def compare_with(self, path, comparison) -> bool:
-        """Read ``path`` as ``comparison``'s second network; False (with a message) if refused."""
+    def compare_with(self, path) -> bool:
+        """Read ``path`` as the comparison's second network; False (with a message) if refused."""
         network = self.read(path, "compare with")
         if network is None:
             return False
-        comparison.set_network(network, Path(path).absolute())
-        self._window.statusBar().showMessage(
+        self._comparison.set_network(network, Path(path).absolute())
+        self.comparisonStarted.emit()
+        self._messages.show_status(
             f"Comparing with {Path(path).name}: {network.name}, {network.shape_text}", 5000
         )
         return True
@@ -167,48 +183,53 @@ class WeightsMenu(QObject):
         path = Path(path).expanduser()
         if path.suffix.lower() not in (".npz", ".json"):
             path = path.with_name(path.name + ".npz")
-        network = self._window.state.network
+        network = self._state.network
         try:
             save_weights(network, path)
         except (OSError, ValueError, TypeError) as exc:
-            self._window.report_error(f"Could not save the weights to {path}: {exc}")
+            self._messages.report_error(f"Could not save the weights to {path}: {exc}")
             return False
         self.adopt(network, path)
-        self._window.statusBar().showMessage(f"Saved {network.name} to {path}", 5000)
+        self._messages.show_status(f"Saved {network.name} to {path}", 5000)
         return True
 
     # -- menu handlers ----------------------------------------------------------------------------
 
-    def _start_folder(self) -> str:
-        recent = read_recent()
-        return str(recent[0].parent) if recent else str(Path.home())
+    @staticmethod
+    def _start_folder() -> str:
+        """The folder the user last chose a file in, else their home (never the installed package)."""
+        folder = read_last_folder()
+        return str(folder) if folder is not None else str(Path.home())
 
     @Slot()
     def _on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open weights", self._start_folder(), OPEN_FILTERS)
+        path, _ = QFileDialog.getOpenFileName(self._dialog_parent, "Open weights", self._start_folder(), OPEN_FILTERS)
         if path:
+            remember_last_folder(Path(path).parent)
             self.open_weights(path)
 
     @Slot()
     def _on_save_triggered(self) -> None:
-        name = f"{self._window.state.network.name}.npz".replace("/", "_")
+        name = f"{self._state.network.name}.npz".replace("/", "_")
         path, chosen = QFileDialog.getSaveFileName(
-            self._window, "Save weights as", str(Path(self._start_folder()) / name),
+            self._dialog_parent, "Save weights as", str(Path(self._start_folder()) / name),
             f"{NPZ_FILTER};;{JSON_FILTER}",
         )
         if not path:
             return
         if chosen == JSON_FILTER and Path(path).suffix.lower() != ".json":
             path += ".json"
+        remember_last_folder(Path(path).parent)
         self.save_to(path)
 
     @Slot()
     def _on_compare_other_triggered(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self._window, "Compare with", self._start_folder(), OPEN_FILTERS
+            self._dialog_parent, "Compare with", self._start_folder(), OPEN_FILTERS
         )
         if path:
-            self._window.compare_with(path)
+            remember_last_folder(Path(path).parent)
+            self.compare_with(path)
 
     @Slot()
     def _on_recent_menu_about_to_show(self) -> None:
@@ -254,11 +275,11 @@ class WeightsMenu(QObject):
         other = menu.addAction("Other &file…")
         other.triggered.connect(self._on_compare_other_triggered)
         menu.addSeparator()
-        self._fill_bundled(menu, self._window.compare_with)
+        self._fill_bundled(menu, self.compare_with)
         menu.addSeparator()
         stop = menu.addAction("&Stop comparing")
-        stop.setEnabled(self._window.comparison_network is not None)
-        stop.triggered.connect(self._window.stop_comparing)
+        stop.setEnabled(self._comparison.network is not None)
+        stop.triggered.connect(lambda: self._comparison.set_network(None))
 
     # -- drag and drop ----------------------------------------------------------------------------
 
@@ -284,7 +305,7 @@ class WeightsMenu(QObject):
                 return True
             event.acceptProposedAction()
             if len(files) > 1:
-                self._window.statusBar().showMessage(f"Several files dropped: opening {files[0].name}", 5000)
+                self._messages.show_status(f"Several files dropped: opening {files[0].name}", 5000)
             # Read after the drop returns: the drag source is waiting for our answer.
             QTimer.singleShot(0, self, lambda p=files[0]: self.open_weights(p))
             return True

@@ -22,6 +22,7 @@ from .weight_image import PixelImageItem, diverging_lut, graphics_widget
 
 GAP = 2          # pixels between tiles
 CAPTION = 7      # pixel rows under each tile for its caption
+MAX_TILES = 256  # a wider first layer shows its first 256 neurons (each tile has a caption item)
 _GAP_COLOUR = np.array([225, 225, 228, 0], dtype=np.ubyte)
 
 
@@ -88,7 +89,7 @@ class WeightGallery(QWidget):
 
         self.item.pixelClicked.connect(self._on_item_pixel_clicked)
         state.networkChanged.connect(self._on_state_network_changed)
-        state.parametersChanged.connect(self._rebuild)  # weights edited in place
+        state.parametersChanged.connect(self._paint)  # same shape, new weights: the tiles only
         state.activationsChanged.connect(self._on_state_activations_changed)
         selection.selectionChanged.connect(self._on_selection_changed)
         self._rebuild()
@@ -107,18 +108,32 @@ class WeightGallery(QWidget):
 
     # -- updates ----------------------------------------------------------------------------------
 
+    def _tiles(self) -> int:
+        """How many first-layer neurons get a tile: all of them, up to :data:`MAX_TILES`."""
+        return min(self._state.network.sizes[1], MAX_TILES)
+
+    def _paint(self) -> None:
+        """The tiles' pixels for the current weights (the layout stays)."""
+        w = self._state.network.weights[0]
+        if not self._side or grid_side(w.shape[1]) != self._side:
+            self._rebuild()
+            return
+        self.item.setImage(mosaic(w[: self._tiles()], self._columns, self._lut), autoLevels=False, levels=None)
+
     def _rebuild(self) -> None:
+        """Lay the tiles out for the widget's shape, with their captions, and paint them."""
         net = self._state.network
         w = net.weights[0]
         side = grid_side(w.shape[1])
         if not side:
+            self._side = 0
             self.item.clear()
             return
-        n = w.shape[0]
+        n = self._tiles()
         best = self._best_columns(n, side)
         self._columns, self._side = best, side
         self._cell = (side + GAP, side + GAP + CAPTION)
-        self.item.setImage(mosaic(w, best, self._lut), autoLevels=False, levels=None)
+        self.item.setImage(mosaic(w[:n], best, self._lut), autoLevels=False, levels=None)
         for text in self._captions:
             self.box.removeItem(text)
         self._captions = []
@@ -168,7 +183,7 @@ class WeightGallery(QWidget):
             return
         r, c = row // ch, col // cw
         k = r * self._columns + c
-        if c < self._columns and k < self._state.network.sizes[1]:
+        if c < self._columns and k < self._tiles():
             self.neuronRequested.emit(1, k)
 
     def _best_columns(self, n: int, side: int) -> int:
@@ -179,5 +194,5 @@ class WeightGallery(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._side and self._best_columns(self._state.network.sizes[1], self._side) != self._columns:
+        if self._side and self._best_columns(self._tiles(), self._side) != self._columns:
             self._rebuild()

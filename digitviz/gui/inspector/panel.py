@@ -18,12 +18,13 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core.excite import excite
+from ...core.names import grid_side, layer_name, neuron_name
 from ...core.network import Network
 from ..models.selection import NeuronSelection
 from ..models.state import AppState
 from ..workers.background import BackgroundTask
 from .bar_chart import WeightBars
-from .text import formula_html, grid_side, layer_name, neuron_name, pixel_html
+from .text import formula_html, pixel_html
 from .weight_image import INK, DivergingImage, graphics_widget
 
 PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to see what it "
@@ -37,12 +38,6 @@ def _equal_columns(view) -> None:
     for col in (0, 1):
         layout.setColumnMinimumWidth(col, 190)
         layout.setColumnStretchFactor(col, 1)
-
-
-def network_fingerprint(network: Network) -> tuple:
-    """Cheap identity of a network's parameters: changes when weights are edited in place."""
-    return (id(network), network.hidden_activation, network.output_activation,
-            *(float(w.sum()) for w in network.weights), *(float(b.sum()) for b in network.biases))
 
 
 class InspectorPanel(QWidget):
@@ -61,6 +56,7 @@ class InspectorPanel(QWidget):
         self._state = state
         self._selection = selection
         self._dirty = True
+        self._generation = 0  # bumped whenever the weights change: the key of every cache below
         self._excite_cache: dict[tuple, np.ndarray] = {}
         self._excite_task: BackgroundTask | None = None
         self._excite_key: tuple | None = None
@@ -96,6 +92,7 @@ class InspectorPanel(QWidget):
 
         selection.selectionChanged.connect(self._on_selection_changed)
         state.networkChanged.connect(self._on_state_network_changed)
+        state.parametersChanged.connect(self._on_state_network_changed)
         state.activationsChanged.connect(self._on_state_activations_changed)
         self._refresh()
 
@@ -200,6 +197,8 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def _on_state_network_changed(self) -> None:
+        # The one invalidation: every cache below is keyed by this generation of the weights.
+        self._generation += 1
         self._excite_cache.clear()
         self._refresh()
 
@@ -268,12 +267,12 @@ class InspectorPanel(QWidget):
 
     def _show_later(self, net: Network, layer: int, index: int, acts: list[np.ndarray]) -> None:
         w = net.weights[layer - 1][index]
-        if self._shown_bars != (id(net), layer, index, float(w.sum())):
+        if self._shown_bars != (self._generation, layer, index):
             labels = [str(i) for i in range(w.size)]
             self.incoming_bars.set_bars(w, labels)
             self.incoming_bars.setTitle(f"incoming weights from {layer_name(net, layer - 1)}",
                                         size="9pt")
-            self._shown_bars = (id(net), layer, index, float(w.sum()))
+            self._shown_bars = (self._generation, layer, index)
         self.incoming_bars.set_flow(w * acts[layer - 1])
         x = acts[0]
         side = grid_side(net.sizes[0])
@@ -284,10 +283,10 @@ class InspectorPanel(QWidget):
 
     def _show_pixel(self, net: Network, index: int, acts: list[np.ndarray], blank: bool) -> None:
         w = net.weights[0][:, index]
-        if self._shown_bars != (id(net), 0, index, float(w.sum())):
+        if self._shown_bars != (self._generation, 0, index):
             self.outgoing_bars.set_bars(w, [str(i) for i in range(w.size)])
             self.outgoing_bars.setTitle(f"outgoing weights to {layer_name(net, 1)}", size="9pt")
-            self._shown_bars = (id(net), 0, index, float(w.sum()))
+            self._shown_bars = (self._generation, 0, index)
         value = float(acts[0][index])
         self.outgoing_bars.set_flow(w * value)
         self.formula.setText(pixel_html(net, index, value, blank))
@@ -298,7 +297,7 @@ class InspectorPanel(QWidget):
     def _excite_key_for(self, neuron: tuple[int, int] | None) -> tuple | None:
         if neuron is None or neuron[0] == 0:
             return None
-        return (network_fingerprint(self._state.network), *neuron)
+        return (self._generation, *neuron)
 
     def _show_excite(self, net: Network, layer: int, index: int, page: int) -> None:
         view = self.first_excite_view if page == 1 else self.later_excite_view

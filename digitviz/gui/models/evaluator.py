@@ -9,7 +9,7 @@ edit finds its old result at once.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from ...core.evaluate import Evaluation, evaluate
 from ...core.mnist import Digits, bundled_test_set
@@ -18,11 +18,7 @@ from ..workers.background import BackgroundTask
 from .state import AppState
 
 CACHE_SIZE = 32
-
-def network_fingerprint(network: Network) -> str:
-    """See :meth:`Network.fingerprint`."""
-    return network.fingerprint()
-
+SETTLE_MS = 250  # how long the weights must stay put before they are evaluated
 
 # Digits per batch: about 50 million multiply-adds, so a huge network still reports progress
 # (and notices it was superseded) several times a second, and a small one is not slowed down.
@@ -52,7 +48,7 @@ def _evaluate_job(network: Network, fingerprint: str, *, progress, cancelled):
     except _Superseded:
         return None
     # Someone edited the arrays in place while we ran: the result belongs to no network.
-    return result if network_fingerprint(network) == fingerprint else None
+    return result if network.fingerprint() == fingerprint else None
 
 
 class Evaluator(QObject):
@@ -79,12 +75,18 @@ class Evaluator(QObject):
         self._kept: set[str] = set()
         self._current_key = ""
         state.networkChanged.connect(self._on_state_network_changed)
-        # The same network object with edited arrays has another fingerprint: evaluate it afresh.
-        state.parametersChanged.connect(self._on_state_network_changed)
+        # New weights of the same shape (an edit, a training step): evaluate them afresh, once
+        # they have stopped changing for a moment (training changes them ten times a second).
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._on_state_network_changed)
+        state.parametersChanged.connect(self._on_state_parameters_changed)
         app = QCoreApplication.instance()
         if app is not None:  # the thread pool waits for running jobs at exit: stop them first
             app.aboutToQuit.connect(self.cancel_all)
-        self._on_state_network_changed()
+        # Not before the window is first shown: the test digits are read on the worker meanwhile.
+        QTimer.singleShot(0, self, self._on_state_network_changed)
 
     @property
     def state(self) -> AppState:
@@ -113,14 +115,14 @@ class Evaluator(QObject):
 
     def evaluation_for(self, network: Network) -> Evaluation | None:
         """The cached evaluation of ``network``, or None if it has not been computed."""
-        return self._cache.get(network_fingerprint(network))
+        return self._cache.get(network.fingerprint())
 
     def request(self, network: Network, keep: bool = False) -> str:
         """Start evaluating ``network`` unless it is cached or running; returns its fingerprint.
 
         ``keep``: finish even after the state moves to another network (for "before" figures).
         """
-        key = network_fingerprint(network)
+        key = network.fingerprint()
         if keep:
             self._kept.add(key)
         if key in self._cache or key in self._tasks:
@@ -138,7 +140,7 @@ class Evaluator(QObject):
 
     @Slot()
     def _on_state_network_changed(self) -> None:
-        key = network_fingerprint(self._state.network)
+        key = self._state.network.fingerprint()
         if key == self._current_key:
             return
         self._current_key = key
@@ -148,6 +150,13 @@ class Evaluator(QObject):
                 del self._tasks[other]
         self.request(self._state.network)
         self.currentChanged.emit(self._cache.get(key))
+
+    @Slot()
+    def _on_state_parameters_changed(self) -> None:
+        if self._current_key:
+            self._current_key = ""  # the old result no longer belongs to what is shown
+            self.currentChanged.emit(None)
+        self._settle.start()
 
     # -- tasks --------------------------------------------------------------------------------
 

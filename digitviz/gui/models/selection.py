@@ -7,10 +7,9 @@ another shape clears it (the old (layer, index) may no longer exist or mean anyt
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 
+from ...core.names import grid_side
 from .state import AppState
 
 
@@ -65,7 +64,7 @@ class NeuronSelection(QObject):
             return None
         sizes = self._state.network.sizes
         layer, index = self._current
-        side = _grid_side(sizes[0])
+        side = grid_side(sizes[0])
         if layer == 0 and side:
             row, col = divmod(index, side)
             if key == Qt.Key.Key_Up:
@@ -111,12 +110,6 @@ class NeuronSelection(QObject):
 
 
 _ARROWS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right)
-
-
-def _grid_side(n: int) -> int:
-    """The side of a square input grid (28 for 784), or 0 if n is not a square."""
-    side = math.isqrt(n)
-    return side if side * side == n and side > 1 else 0
 
 
 def _rescale(index: int, n_from: int, n_to: int) -> int:

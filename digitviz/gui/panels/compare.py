@@ -6,75 +6,24 @@ learned, and only one of them reads a 7 as a 7.
 
 from __future__ import annotations
 
-from pathlib import Path
+import html
 
 import numpy as np
-from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.network import Network
+from ..models.comparison import Comparison
 from ..models.evaluator import Evaluator
 from ..models.state import AppState
-from .network_info import AccuracyJob
+from ..widgets.accuracy import AccuracyJob
 
 MAIN_COLOUR = QColor("#3b82f6")
 SECOND_COLOUR = QColor("#f59e0b")
 DISAGREE_STYLE = "background: #7f1d1d; color: white; border-radius: 4px; padding: 4px;"
 AGREE_STYLE = "background: #14532d; color: white; border-radius: 4px; padding: 4px;"
 IDLE_STYLE = "padding: 4px;"
-
-
-class Comparison(QObject):
-    """The second network and what it makes of the state's current input.
-
-    Signals
-    -------
-    changed() : a second network was set or cleared, or the input changed.
-    """
-
-    changed = Signal()
-
-    def __init__(self, state: AppState, parent: QObject | None = None):
-        super().__init__(parent)
-        self._state = state
-        self.network: Network | None = None
-        self.source: Path | None = None
-        self._outputs: np.ndarray | None = None
-        state.activationsChanged.connect(self._on_state_activations_changed)
-
-    def set_network(self, network: Network | None, source=None) -> None:
-        """Compare with ``network`` (None to stop); ``source`` is the file it came from."""
-        self.network = network
-        self.source = Path(source) if source is not None else None
-        self._evaluate()
-        self.changed.emit()
-
-    @property
-    def result(self) -> tuple[int, np.ndarray] | None:
-        """``(digit, outputs)`` of the second network ((10,) output activations), or None."""
-        if self._outputs is None:
-            return None
-        return int(np.argmax(self._outputs)), self._outputs.copy()
-
-    @property
-    def disagrees(self) -> bool:
-        """True when both networks have an answer and the answers differ."""
-        main, second = self._state.prediction, self.result
-        return main is not None and second is not None and main[0] != second[0]
-
-    @Slot(bool)
-    def _on_state_activations_changed(self, final: bool) -> None:
-        if self.network is not None:
-            self._evaluate()
-            self.changed.emit()
-
-    def _evaluate(self) -> None:
-        x = self._state.input
-        if self.network is None or x is None:
-            self._outputs = None
-        else:
-            self._outputs = self.network.forward(x)[-1]
 
 
 class PairedBars(QWidget):
@@ -196,7 +145,7 @@ def _answer_html(role: str, network: Network | None, answer, colour: QColor) -> 
     if network is None:
         return f"<span style='color:{colour.name()}'><b>{role}</b></span><br>(none)"
     name = network.name if len(network.name) <= 26 else network.name[:25] + "…"
-    name = name.replace("&", "&amp;").replace("<", "&lt;")
+    name = html.escape(name)
     digit = "–" if answer is None else f"{answer[0]}"
     confidence = "" if answer is None else f"<br>{100 * float(answer[1][answer[0]]):.0f}%"
     # Same number of lines on both sides, so the two answers line up.

@@ -1,8 +1,9 @@
 """Browsing the bundled MNIST test set: next, previous, random, by digit, only the mistakes.
 
-Each digit is fed to the window with ``show_input`` (the scene animates it) and shown here with
-its true label beside the network's answer. The browsing list is always in test-set order and
-the random walk uses a seeded generator, so the same clicks show the same digits.
+Choosing a digit emits ``digitChosen(image, label)``; the main window feeds it to the network
+(the scene animates it), and the browser shows its true label beside the network's answer. The
+browsing list is always in test-set order and the random walk uses a seeded generator, so the
+same clicks show the same digits.
 Filters that need the network's answers wait for the :class:`Evaluator`'s result.
 """
 
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from ...core.mnist import DataError, Digits
 from ..models.evaluator import Evaluator
-from .evaluation import digit_pixmap
+from ..models.state import AppState
+from ..widgets.images import digit_pixmap
 
 ANY = "any"
 
@@ -50,26 +52,28 @@ def browse_indices(labels: np.ndarray, predictions: np.ndarray | None, true_clas
     return np.flatnonzero(keep)
 
 
-class TestDigitsBrowser(QWidget):
+class DigitBrowser(QWidget):
     """The test-digit browser (a dock's widget).
 
     Parameters
     ----------
-    window : the MainWindow (its ``state`` and ``show_input`` are used).
-    evaluator : gives the network's answers for the "only mistakes" and "answered as" filters.
+    state : what the network answers for the digit shown.
+    evaluator : the test digits, and the network's answers for the "only mistakes" and
+        "answered as" filters.
     seed : seed of the random walk.
 
     Signals
     -------
-    digitShown(int index) : test digit ``index`` was fed to the window.
+    digitChosen(object image, int label) : show this (28, 28) test digit (true label ``label``).
+    digitShown(int index) : test digit ``index`` was chosen and fed.
     """
 
-    __test__ = False  # not a pytest test class, despite its name
+    digitChosen = Signal(object, int)
     digitShown = Signal(int)
 
-    def __init__(self, window, evaluator: Evaluator, seed: int = 0, parent: QWidget | None = None):
+    def __init__(self, state: AppState, evaluator: Evaluator, seed: int = 0, parent: QWidget | None = None):
         super().__init__(parent)
-        self._window = window
+        self._state = state
         self._evaluator = evaluator
         self._rng = np.random.default_rng(seed)
         self._true_class: int | None = None
@@ -78,12 +82,10 @@ class TestDigitsBrowser(QWidget):
         self._indices: np.ndarray | None = None
         self._current: int | None = None
         self._pending_first = False  # show the first digit once the answers arrive
-        try:
-            self._digits = evaluator.digits
-            self._problem = None
-        except DataError as exc:  # no test set to browse: an empty one, and say why
-            self._digits = Digits(np.zeros((0, 784), dtype=np.float32), np.zeros(0, dtype=np.int64))
-            self._problem = str(exc)
+        # Read when first needed (the evaluator's worker reads them soon after start-up), so
+        # the window's first picture never waits for 10,000 digits.
+        self._digits: Digits | None = None
+        self._problem: str | None = None
         self._fed = None  # the array AppState holds for the digit we fed, to know it is still shown
 
         self.thumbnail = QLabel()
@@ -137,8 +139,8 @@ class TestDigitsBrowser(QWidget):
 
         self._make_actions()
         evaluator.currentChanged.connect(self._on_evaluator_current_changed)
-        window.state.activationsChanged.connect(self._on_state_activations_changed)
-        self._update_indices()
+        evaluator.failed.connect(self._on_evaluator_failed)
+        state.activationsChanged.connect(self._on_state_activations_changed)
         self._update_labels()
 
     # -- public -------------------------------------------------------------------------------
@@ -146,6 +148,12 @@ class TestDigitsBrowser(QWidget):
     @property
     def digits(self) -> Digits:
         """The bundled MNIST test set (empty if it could not be read)."""
+        if self._digits is None:
+            try:
+                self._digits = self._evaluator.digits
+            except DataError as exc:  # no test set to browse: an empty one, and say why
+                self._digits = Digits(np.zeros((0, 784), dtype=np.float32), np.zeros(0, dtype=np.int64))
+                self._problem = str(exc)
         return self._digits
 
     @property
@@ -194,8 +202,8 @@ class TestDigitsBrowser(QWidget):
         self._current = index
         image = self.digits.images[index].reshape(28, 28)
         self.thumbnail.setPixmap(digit_pixmap(image, 84))
-        self._window.show_input(image)
-        self._fed = self._window.state.input
+        self.digitChosen.emit(image, int(self.digits.labels[index]))
+        self._fed = self._state.input  # the main window fed it (a direct connection)
         self._update_labels()
         self.digitShown.emit(index)
 
@@ -212,6 +220,8 @@ class TestDigitsBrowser(QWidget):
     @Slot()
     def show_random(self) -> None:
         """A random digit of the list (never the current one when there is a choice)."""
+        if self._indices is None:
+            self._update_indices()
         idx = self._indices
         if idx is None or not len(idx):
             return
@@ -226,6 +236,8 @@ class TestDigitsBrowser(QWidget):
     # -- browsing -----------------------------------------------------------------------------
 
     def _step(self, direction: int) -> None:
+        if self._indices is None:
+            self._update_indices()
         idx = self._indices
         if idx is None or not len(idx):
             return
@@ -251,6 +263,11 @@ class TestDigitsBrowser(QWidget):
         self._update_indices()
         if self._pending_first and self._indices is not None and len(self._indices):
             self.show_index(int(self._indices[0]))
+        self._update_labels()
+
+    @Slot(str)
+    def _on_evaluator_failed(self, message: str) -> None:
+        self._update_indices()  # reads the digits, or learns why they cannot be read
         self._update_labels()
 
     @Slot(bool)
@@ -289,7 +306,9 @@ class TestDigitsBrowser(QWidget):
 
     def _update_labels(self) -> None:
         idx = self._indices
-        if self._problem is not None:
+        if self._digits is None:
+            self.position_label.setText("10,000 MNIST test digits")
+        elif self._problem is not None:
             self.title.setText("No test digits to browse")
             self.position_label.setText(self._problem)
         elif idx is None:
@@ -304,7 +323,7 @@ class TestDigitsBrowser(QWidget):
             return
         truth = int(self.digits.labels[self._current])
         self.title.setText(f"Test digit #{self._current}")
-        state = self._window.state
+        state = self._state
         prediction = state.prediction if state.input is self._fed and self._fed is not None else None
         if prediction is None:
             self.verdict.setText(f"True label <b>{truth}</b>")

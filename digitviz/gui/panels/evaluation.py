@@ -11,10 +11,9 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -29,41 +28,13 @@ from PySide6.QtWidgets import (
 
 from ...core.evaluate import Evaluation
 from ..models.evaluator import Evaluator
+from ..widgets.images import digit_pixmap
+from ..widgets.scrolling import put_in_scroll_area
 
 N_MISTAKES = 12
 MISTAKES_PER_ROW = 6
 
 
-def digit_pixmap(image: np.ndarray, size: int) -> QPixmap:
-    """A (784,) or (28, 28) image in [0, 1] as a ``size`` x ``size`` grey pixmap, ink white."""
-    grey = np.ascontiguousarray(np.clip(np.asarray(image).reshape(28, 28) * 255.0, 0, 255).astype(np.uint8))
-    qimage = QImage(grey.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.FastTransformation)
-
-
-
-def put_in_scroll_area(widget: QWidget, content: QWidget, sideways: bool = True) -> None:
-    """Make ``content`` the scrollable body of ``widget``, so a short dock can still hold it.
-
-    ``sideways=False``: it never scrolls sideways; it is as narrow as ``content`` can get.
-    """
-    scroll = QScrollArea(widget)
-    scroll.setWidget(content)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    if sideways:
-        # It shares a column with the inspector: let it scroll sideways rather than widen the
-        # column (and so narrow the network scene) for everyone.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        scroll.setMinimumWidth(min(content.sizeHint().width() + bar, 320))
-    else:
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
-    outer = QVBoxLayout(widget)
-    outer.setContentsMargins(0, 0, 0, 0)
-    outer.addWidget(scroll)
 
 
 def _percent_down(fraction: float) -> str:
@@ -161,7 +132,11 @@ class EvaluationView(QWidget):
         layout.addWidget(self.mistakes_label)
         layout.addLayout(grid)
         layout.addStretch(1)
-        put_in_scroll_area(self, content, sideways=False)
+        put_in_scroll_area(self, content)
+        # It fits its column: never a sideways scroll bar, and the column is as wide as it needs.
+        scroll = self.findChild(QScrollArea)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
 
         self._pending_timer = QTimer(self)
         self._pending_timer.setSingleShot(True)

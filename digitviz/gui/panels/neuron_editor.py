@@ -1,8 +1,9 @@
 """Editing one neuron live: switch it off, shift its bias, scale its weights; undo; save.
 
 Edits are :mod:`digitviz.core.edit` functions, each giving a new network that is shown with
-``AppState.set_network`` so every view follows. The undo stack is a list of the networks before
-each edit. Test accuracy before and after comes from the :class:`Evaluator`'s cache.
+``AppState.set_network`` so every view follows. Each edit is a step on the window's one undo
+history (Ctrl+Z: "Undo switch-off of neuron 3 (layer 2)"). Test accuracy before and after comes
+from the :class:`Evaluator`'s cache.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
@@ -28,10 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.edit import NeuronEdit
+from ...core.names import neuron_name
 from ...core.network import Network
 from ...core.weightfile import save_weights
 from ..models.evaluator import Evaluator
-from .evaluation import put_in_scroll_area
+from ..models.messages import Messages
+from ..models.state import AppState
+from ..models.undo import NeuronEditCommand, network_chain
+from ..widgets.scrolling import put_in_scroll_area
 
 
 def _percent(evaluator: Evaluator, network: Network | None) -> str:
@@ -46,20 +51,21 @@ class NeuronEditor(QWidget):
 
     Parameters
     ----------
-    window : the MainWindow (``state``, ``report_error``, ``statusBar``).
+    state : the network edited.
     evaluator : gives test accuracies.
+    undo_stack : the window's undo history; each edit is a step on it.
+    messages : where problems and "saved" notes go.
     selection : the window's NeuronSelection, or None; the spin boxes follow the selected neuron.
     """
 
-    def __init__(self, window, evaluator: Evaluator, selection=None, parent: QWidget | None = None):
+    def __init__(self, state: AppState, evaluator: Evaluator, undo_stack: QUndoStack, messages: Messages,
+                 selection=None, parent: QWidget | None = None):
         super().__init__(parent)
-        self._window = window
-        self._state = window.state
+        self._state = state
         self._evaluator = evaluator
+        self._stack = undo_stack
+        self._messages = messages
         self._selection = selection
-        self._undo: list[tuple[Network, NeuronEdit]] = []
-        self._original: Network | None = None  # the network before the first edit of the stack
-        self._ours: Network | None = None  # the network we last set, to tell our changes from others'
 
         self.layer_spin = QSpinBox()
         self.index_spin = QSpinBox()
@@ -93,8 +99,6 @@ class NeuronEditor(QWidget):
         self.bias_button.clicked.connect(self._on_bias_button_clicked)
         self.scale_button.clicked.connect(self._on_scale_button_clicked)
         self.undo_button.clicked.connect(self.undo)
-        self.undo_action = QAction("Undo &neuron edit", self)
-        self.undo_action.triggered.connect(self.undo)
         self.save_action = QAction("Save &edited network…", self)
         self.save_action.triggered.connect(self._on_save_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -127,6 +131,8 @@ class NeuronEditor(QWidget):
         put_in_scroll_area(self, content)
 
         self._state.networkChanged.connect(self._on_state_network_changed)
+        self._state.parametersChanged.connect(self._on_state_network_changed)
+        undo_stack.indexChanged.connect(self._on_history_changed)
         evaluator.evaluated.connect(self._on_evaluator_evaluated)
         self._on_state_network_changed()
         self.layer_spin.setValue(1)
@@ -136,15 +142,23 @@ class NeuronEditor(QWidget):
 
     # -- public -------------------------------------------------------------------------------
 
+    def _chain(self) -> list[NeuronEditCommand]:
+        """The edit steps that made the shown network, oldest first (ending at any other change)."""
+        chain = network_chain(self._stack, self._state.network)
+        while chain and not isinstance(chain[0], NeuronEditCommand):
+            chain.pop(0)
+        return chain if all(isinstance(c, NeuronEditCommand) for c in chain) else []
+
     @property
     def edits(self) -> list[NeuronEdit]:
-        """The edits on the undo stack, oldest first."""
-        return [edit for _, edit in self._undo]
+        """The edits that made the shown network, oldest first (undoable with Ctrl+Z)."""
+        return [command.edit for command in self._chain()]
 
     @property
     def original(self) -> Network:
-        """The network before the first edit on the stack (the current one if there is none)."""
-        return self._original if self._original is not None else self._state.network
+        """The network before the first of :attr:`edits` (the current one if there is none)."""
+        chain = self._chain()
+        return chain[0].before if chain else self._state.network
 
     def select(self, layer: int, index: int) -> None:
         """Point the spin boxes at neuron ``index`` of ``layer`` (0 = input, 1 = first hidden layer)."""
@@ -167,60 +181,50 @@ class NeuronEditor(QWidget):
         else:
             edit = NeuronEdit(layer, index, "scale", float(weight_scale))
         before = self._state.network
-        edited = edit.apply(before)
-        if not self._undo:
-            self._original = before
-        self._undo.append((before, edit))
+        command = NeuronEditCommand(self._state, edit)  # raises ValueError for a neuron that does not exist
         self._evaluator.request(before, keep=True)
-        self._set_network(edited)
-        return edited
+        self._stack.push(command)
+        return command.after
 
     @Slot()
     def undo(self) -> Network | None:
-        """Go back to the network before the last edit; returns it (None if there is nothing to undo)."""
-        if not self._undo:
+        """Undo the last step if it is a neuron edit; returns the network restored (None if the
+        last step is no neuron edit, e.g. a stroke)."""
+        chain = self._chain()
+        if not chain or self._stack.index() == 0 or self._stack.command(self._stack.index() - 1) is not chain[-1]:
             return None
-        before, _ = self._undo.pop()
-        if not self._undo:
-            self._original = None
-        self._set_network(before)
-        return before
+        self._stack.undo()
+        return self._state.network
 
     def save(self, path) -> Path | None:
         """Write the current (edited) network to ``path``; problems are reported, not raised."""
         try:
             return save_weights(self._state.network, path)
         except OSError as exc:
-            self._window.report_error(f"{path}: could not save the network ({exc.strerror or exc})")
+            self._messages.report_error(f"{path}: could not save the network ({exc.strerror or exc})")
             return None
 
     def fill_menu(self, menu: QMenu) -> None:
-        """Put "Undo neuron edit" and "Save edited network…" in ``menu`` (no keys: Ctrl+Z is the canvas's)."""
-        menu.addAction(self.undo_action)
+        """Put "Save edited network…" in ``menu`` (undo is the window's Edit -> Undo)."""
         menu.addAction(self.save_action)
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _set_network(self, network: Network) -> None:
-        self._ours = network
-        self._state.set_network(network)
-
     @Slot()
     def _on_state_network_changed(self) -> None:
-        network = self._state.network
-        if network is not self._ours:  # opened from a file, or set by a script: a fresh start
-            self._undo.clear()
-            self._original = None
-            self._ours = network
-        n_layers = len(network.weights)
+        n_layers = len(self._state.network.weights)
         self.layer_spin.blockSignals(True)
         self.layer_spin.setRange(0, n_layers)
         self.layer_spin.blockSignals(False)
         self._on_layer_spin_value_changed(self.layer_spin.value())
+        self._on_history_changed()
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        edits = self.edits
         self.history.clear()
-        self.history.addItems([edit.describe() for edit in self.edits])
-        self.undo_button.setEnabled(bool(self._undo))
-        self.undo_action.setEnabled(bool(self._undo))
+        self.history.addItems([edit.describe() for edit in edits])
+        self.undo_button.setEnabled(bool(edits) and self._chain()[-1] is self._stack.command(self._stack.index() - 1))
         self._update_accuracy()
 
     @Slot()
@@ -242,9 +246,7 @@ class NeuronEditor(QWidget):
         net = self._state.network
         layer, index = self.layer_spin.value(), self.index_spin.value()
         if layer == 0:
-            side = round(np.sqrt(net.sizes[0]))
-            text = f"input pixel {index}" + (f" (row {index // side}, column {index % side})"
-                                              if side * side == net.sizes[0] else "")
+            text = neuron_name(net, 0, index)
         else:
             kind = f"output (digit {index})" if layer == len(net.weights) else f"hidden layer {layer}"
             bias = float(net.biases[layer - 1][index])
@@ -262,16 +264,17 @@ class NeuronEditor(QWidget):
     def _update_accuracy(self) -> None:
         ev = self._evaluator
         now = _percent(ev, self._state.network)
-        if not self._undo:
+        chain = self._chain()
+        if not chain:
             self.accuracy_label.setText(f"Test accuracy: <b>{now}</b> (no edits)")
             return
-        before = self._undo[-1][0]
+        before, original = chain[-1].before, chain[0].before
         change = ""
-        first, last = ev.evaluation_for(self._original), ev.evaluation_for(self._state.network)
+        first, last = ev.evaluation_for(original), ev.evaluation_for(self._state.network)
         if first is not None and last is not None:
             change = f" ({100 * (last.accuracy - first.accuracy):+.2f} points)"
         self.accuracy_label.setText(
-            f"Test accuracy: before edits {_percent(ev, self._original)} · "
+            f"Test accuracy: before edits {_percent(ev, original)} · "
             f"before last edit {_percent(ev, before)} · now <b>{now}</b>{change}"
         )
 
@@ -291,7 +294,7 @@ class NeuronEditor(QWidget):
         try:
             self.apply_edit(self.layer_spin.value(), self.index_spin.value(), **edit)
         except ValueError as exc:
-            self._window.report_error(str(exc))
+            self._messages.report_error(str(exc))
 
     @Slot()
     def _on_save_button_clicked(self) -> None:
@@ -301,4 +304,4 @@ class NeuronEditor(QWidget):
         if path:
             saved = self.save(path)
             if saved is not None:
-                self._window.statusBar().showMessage(f"Saved {saved}", 5000)
+                self._messages.show_status(f"Saved {saved}", 5000)

@@ -1,8 +1,8 @@
-"""The network scene inside the main window: wiring to the model, View-menu and File actions.
+"""The network scene's controller: it keeps the scene in step with the model and owns its actions.
 
-``install_scene(window)`` builds the :class:`NetworkScene`, follows ``window.state`` (live while
-the pen moves, animated when an input is final) and adds the menu actions. Settings (animation
-on/off, view mode) persist in QSettings.
+:class:`SceneController` follows an ``AppState`` (live while the pen moves, animated when an
+input is final; weights re-read when they change) and makes the View-menu and File actions; the
+main window puts them in its menus. Settings (animation on/off, view mode) persist in QSettings.
 """
 
 from __future__ import annotations
@@ -11,21 +11,28 @@ from PySide6.QtCore import QObject, QSettings, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
+from ..models.messages import Messages
+from ..models.settings import read_bool, read_choice
+from ..models.state import AppState
 from .network_scene import NetworkScene
+
+VIEW_MODES = ("signal", "weights")
 
 
 class SceneController(QObject):
-    """Keeps a :class:`NetworkScene` in step with an ``AppState`` and owns the scene's actions."""
+    """Keeps a :class:`NetworkScene` in step with an ``AppState`` and owns the scene's actions.
 
-    def __init__(self, window, scene: NetworkScene) -> None:
-        super().__init__(window)
-        self.window = window
+    ``view_actions`` (None = separator) are for the View menu, ``export_action`` for File; the
+    window also adds ``shortcut_actions`` to itself so their keys work with the menus closed.
+    """
+
+    def __init__(self, scene: NetworkScene, state: AppState, messages: Messages, parent: QObject | None = None):
+        super().__init__(parent)
         self.scene = scene
-        self.state = window.state
-        settings = QSettings()
-        scene.animation_enabled = _as_bool(settings.value("scene/animate", True))
-        mode = str(settings.value("scene/view_mode", "signal"))
-        scene.view_mode = mode if mode in ("signal", "weights") else "signal"
+        self.state = state
+        self._messages = messages
+        scene.animation_enabled = read_bool("scene/animate", True)
+        scene.view_mode = read_choice("scene/view_mode", VIEW_MODES, "signal")
         self._make_actions()
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.parametersChanged.connect(self._on_state_parameters_changed)
@@ -34,19 +41,11 @@ class SceneController(QObject):
         scene.show_activations(self.state.activations, animate=False)
 
     def _make_actions(self) -> None:
-        w, scene = self.window, self.scene
+        w, scene = self, self.scene
         self.export_action = QAction("&Export scene image...", w)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self._on_export_triggered)
-        quit_action = getattr(w, "quit_action", None)
-        if quit_action is not None:
-            w.file_menu.insertAction(quit_action, self.export_action)
-            w.file_menu.insertSeparator(quit_action)
-        else:
-            w.file_menu.addAction(self.export_action)
 
-        menu = w.view_menu
-        first = menu.actions()[0] if menu.actions() else None
         self.animate_action = QAction("&Animate propagation", w, checkable=True)
         self.animate_action.setChecked(scene.animation_enabled)
         self.animate_action.toggled.connect(self._on_animate_toggled)
@@ -66,17 +65,9 @@ class SceneController(QObject):
         self.fit_action = QAction("&Fit network to view", w)
         self.fit_action.setShortcut(QKeySequence("Ctrl+0"))
         self.fit_action.triggered.connect(scene.fit_view)
-        actions = [self.animate_action, self.replay_action, None, self.signal_action,
-                   self.weights_action, None, self.fit_action, None]
-        for action in actions:
-            if action is None:
-                menu.insertSeparator(first) if first else menu.addSeparator()
-            elif first:
-                menu.insertAction(first, action)
-            else:
-                menu.addAction(action)
-        for action in (self.replay_action, self.signal_action, self.weights_action, self.fit_action):
-            w.addAction(action)  # shortcuts work with the menu closed
+        self.view_actions = [self.animate_action, self.replay_action, None, self.signal_action,
+                             self.weights_action, None, self.fit_action, None]
+        self.shortcut_actions = [self.replay_action, self.signal_action, self.weights_action, self.fit_action]
 
     # -- model -> scene -----------------------------------------------------------------------
 
@@ -115,7 +106,7 @@ class SceneController(QObject):
     @Slot()
     def _on_export_triggered(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
-            self.window, "Export scene image", "digitviz-scene.png",
+            self.scene, "Export scene image", "digitviz-scene.png",
             "PNG image (*.png);;SVG drawing (*.svg)")
         if not path:
             return
@@ -128,21 +119,7 @@ class SceneController(QObject):
         try:
             self.scene.export_image(path)
         except OSError as exc:
-            self.window.report_error(str(exc), "Export scene image")
+            self._messages.report_error(str(exc), "Export scene image")
             return False
-        self.window.statusBar().showMessage(f"Scene written to {path}", 5000)
+        self._messages.show_status(f"Scene written to {path}", 5000)
         return True
-
-
-def _as_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
-def install_scene(window) -> NetworkScene:
-    """Create the scene for ``window`` (which has ``state``, ``file_menu``, ``view_menu``)."""
-    scene = NetworkScene(window)
-    scene.setMinimumSize(480, 320)
-    window.scene_controller = SceneController(window, scene)
-    return scene

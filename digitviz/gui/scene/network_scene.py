@@ -28,7 +28,7 @@ VIEW_MODES = ("signal", "weights")
 
 
 class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
-    """The whole network, zoomable: see the module docstring and ``notes/README-scene.md``.
+    """The whole network, zoomable: see the module docstring.
 
     Signals: ``neuronClicked(layer, index)``, ``neuronHovered(layer, index)``, ``emptyClicked()``,
     ``animationFinished()``, and ``outputsShown(values)`` with the (n_out,) output values the

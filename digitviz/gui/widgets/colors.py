@@ -44,36 +44,3 @@ def line_colours(levels: int, background=BACKGROUND, dim: float = 1.0) -> np.nda
     for s, colour in enumerate((NEGATIVE, POSITIVE)):
         out[s] = np.round(bg * (1 - alpha) + np.asarray(colour, dtype=float) * alpha)
     return out
-
-
-def diverging_lut(n: int = 256) -> np.ndarray:
-    """(n, 4) uint8 RGBA: red (most negative) through white (zero) to blue (most positive).
-
-    Index ``(n - 1) / 2`` is white; use it symmetric around zero, e.g. with levels (-m, m).
-    """
-    t = np.linspace(-1.0, 1.0, n)[:, None]
-    white = np.asarray(NEUTRAL, dtype=float)
-    neg = white + (np.asarray(NEGATIVE, dtype=float) - white) * np.clip(-t, 0, 1)
-    pos = white + (np.asarray(POSITIVE, dtype=float) - white) * np.clip(t, 0, 1)
-    rgb = np.where(t < 0, neg, pos)
-    return np.column_stack([np.round(rgb), np.full(n, 255)]).astype(np.uint8)
-
-
-def signed_rgb(values, vmax: float | None = None) -> np.ndarray:
-    """Map ``values`` (any shape) onto the diverging colours: returns shape + (3,) uint8.
-
-    ``vmax`` (default: max |values|) maps to full blue / red; zero is white.
-    """
-    v = np.asarray(values, dtype=float)
-    m = float(np.max(np.abs(v))) if vmax is None else float(vmax)
-    t = np.clip(v / m, -1.0, 1.0) if m > 0 else np.zeros_like(v)
-    lut = diverging_lut(256)
-    return lut[np.round((t + 1) * 127.5).astype(int), :3]
-
-
-def diverging_colormap():
-    """A ``pyqtgraph.ColorMap`` of :func:`diverging_lut`, for ImageItems and colour bars."""
-    import pyqtgraph as pg
-
-    lut = diverging_lut(256)
-    return pg.ColorMap(np.linspace(0.0, 1.0, len(lut)), lut, name="digitviz-diverging")

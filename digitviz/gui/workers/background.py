@@ -54,7 +54,6 @@ class BackgroundTask(QObject):
         self._fn = fn
         self._args = args
         self._cancel = threading.Event()
-        self._done = False
         # The signals object lives in this (GUI) thread; emitting it from the worker queues the call.
         self._signals = _Signals()
         self._signals.progress.connect(self.progress)
@@ -81,18 +80,12 @@ class BackgroundTask(QObject):
         """Ask the work to stop (it sees ``cancelled()`` become True) and drop its result."""
         self._cancel.set()
 
-    @property
-    def is_done(self) -> bool:
-        return self._done
-
     @Slot(object)
     def _on_worker_finished(self, result) -> None:
-        self._done = True
         if not self._cancel.is_set():
             self.finished.emit(result)
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
-        self._done = True
         if not self._cancel.is_set():
             self.failed.emit(message)

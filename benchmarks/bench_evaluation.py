@@ -3,7 +3,7 @@
 Prints the time of ``evaluate`` on the GUI thread's view (request to result) and the longest gap
 between ticks of a 5 ms QTimer while the evaluation runs on the thread pool.
 
-    cd <checkout> && QT_QPA_PLATFORM=offscreen python benchmarks/evaluation_view.py [weights.npz]
+    cd <checkout> && QT_QPA_PLATFORM=offscreen python benchmarks/bench_evaluation.py [weights.npz]
 """
 
 from __future__ import annotations
