@@ -510,3 +510,18 @@ def test_the_tooltip_writes_the_formula_as_the_inspector_does(scene, net, digits
     assert "z = w · x + b" in scene.tooltip_text(1, 0)
     assert "z = w · a⁽¹⁾ + b" in scene.tooltip_text(2, 0)
     assert " . " not in scene.tooltip_text(3, 0)
+
+
+def test_a_same_shape_network_animates_from_the_picture_shown(qtbot, window, net, digits):
+    scene = window.scene
+    window.animation_enabled = False
+    window.show_input(digits[0].reshape(28, 28))
+    before = scene.shown_outputs()
+    window.animation_enabled = True
+    scene.layer_duration = 0.3
+    other = Network.random([784, 16, 16, 10], np.random.default_rng(5))
+    window.set_network(other)
+    assert scene.network is other and scene.is_animating()
+    np.testing.assert_allclose(scene.shown_outputs(), before)  # not dark while the signal travels
+    qtbot.waitUntil(lambda: not scene.is_animating(), timeout=3000)
+    np.testing.assert_allclose(scene.shown_outputs(), other.forward(digits[0])[-1])

@@ -73,7 +73,9 @@ class SceneController(QObject):
 
     @Slot()
     def _on_state_network_changed(self) -> None:
-        self.scene.set_network(self.state.network)
+        # Another network of the same shape (undo, a snapshot) keeps the picture on screen, and
+        # the new activations that follow animate from it; another shape is laid out afresh.
+        self.scene.update_parameters(self.state.network)
 
     @Slot()
     def _on_state_parameters_changed(self) -> None:
