@@ -6,7 +6,9 @@ Offscreen, a 1600x900 scene. For each view (signal, weights) it measures the tim
 input (``Network.forward`` + ``show_activations``, animation off) to a fully rendered picture
 (``widget.grab()``, which paints every item), for MNIST test digits and for an input with every
 pixel lit; then the frames actually painted per second during a replayed animation, and the
-resident memory of the process. Runs in well under a minute.
+resident memory of the process. With ``--window``, also in the main window: a pen frame
+(``state.set_input(final=False)``, which every view follows) -> the scene painted, and the
+animation's frame rate there. Runs in about a minute.
 """
 
 from __future__ import annotations
