@@ -138,6 +138,8 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
         self._text_pen = _pen(colors.TEXT, 1.0)
         self._values: list[np.ndarray | None] = [None] * len(layout.sizes)
         self._settled = True
+        self._sprite_key: tuple | None = None
+        self._sprites: dict[int, QtGui.QPixmap] = {}
         self._winner: int | None = None
         self.selection: tuple[int, int] | None = None
         x0, y0, x1, y1 = layout.bounds
@@ -210,7 +212,8 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
         lay = self.layout
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setPen(self._outline)
-        brushes = self._brushes
+        scale = painter.worldTransform().m11()
+        vector = painter.paintEngine().type() == QtGui.QPaintEngine.Type.SVG
         for layer in range(len(lay.sizes)):
             if layer == 0 and lay.grid_rect is not None:
                 continue
@@ -220,12 +223,47 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
                 levels = np.zeros(len(pos), dtype=int)
             else:
                 levels = np.round(np.clip(values, 0, 1) * (_RAMP - 1)).astype(int)
-            for (x, y), k in zip(pos.tolist(), levels.tolist()):
-                painter.setBrush(brushes[k])
-                painter.drawEllipse(QtCore.QPointF(x, y), r, r)
+            if vector or not 3.0 <= r * scale <= 80.0:
+                for (x, y), k in zip(pos.tolist(), levels.tolist()):
+                    painter.setBrush(self._brushes[k])
+                    painter.drawEllipse(QtCore.QPointF(x, y), r, r)
+            else:
+                self._paint_sprites(painter, pos, levels, r * scale)
         self._paint_captions(painter)
         self._paint_output_labels(painter)
         self._paint_selection(painter)
+
+    def _paint_sprites(self, painter: QtGui.QPainter, pos: np.ndarray, levels: np.ndarray,
+                       radius: float) -> None:
+        """Circles of ``radius`` device pixels as prerendered pixmaps, one per brightness level:
+        antialiasing 42 big circles 60 times a second costs more than the thousands of lines."""
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (round(radius * 4) / 4, ratio)
+        if self._sprite_key != key:
+            self._sprite_key, self._sprites = key, {}
+        centres = painter.worldTransform().map(QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in pos.tolist()]))
+        painter.save()
+        painter.resetTransform()
+        for centre, k in zip(centres, levels.tolist()):
+            sprite = self._sprites.get(k)
+            if sprite is None:
+                sprite = self._sprites[k] = self._make_sprite(key[0], ratio, k)
+            half = sprite.width() / sprite.devicePixelRatio() / 2
+            painter.drawPixmap(QtCore.QPointF(round(centre.x() - half), round(centre.y() - half)), sprite)
+        painter.restore()
+
+    def _make_sprite(self, radius: float, ratio: float, level: int) -> QtGui.QPixmap:
+        side = int(np.ceil(2 * radius + 4))
+        sprite = QtGui.QPixmap(round(side * ratio), round(side * ratio))
+        sprite.setDevicePixelRatio(ratio)
+        sprite.fill(QtCore.Qt.GlobalColor.transparent)
+        p = QtGui.QPainter(sprite)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setPen(self._outline)
+        p.setBrush(self._brushes[level])
+        p.drawEllipse(QtCore.QPointF(side / 2, side / 2), radius, radius)
+        p.end()
+        return sprite
 
     def _paint_captions(self, painter: QtGui.QPainter) -> None:
         sizes = self.layout.sizes
