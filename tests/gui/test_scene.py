@@ -126,8 +126,10 @@ def test_lines_run_between_their_two_neurons(scene, net):
         n_out, n_in = net.weights[layer - 1].shape
         src = np.repeat(lay.positions[layer - 1][None], n_out, 0).reshape(-1, 2)
         dst = np.repeat(lay.positions[layer], n_in, 0)
-        np.testing.assert_allclose(segs[:, 2:4], dst)
-        np.testing.assert_allclose(segs[:, 0:2], src)  # from the pixel itself, for the grid too
+        r_src = 0.0 if layer == 1 else lay.radii[layer - 1]  # from the pixel itself for the grid
+        d = (dst - src) / np.hypot(*(dst - src).T)[:, None]
+        np.testing.assert_allclose(segs[:, 0:2], src + r_src * d)  # from circle edge to circle edge
+        np.testing.assert_allclose(segs[:, 2:4], dst - lay.radii[layer] * d)
 
 
 def test_animation_reaches_the_final_state(qtbot, scene, net, digits):
@@ -403,8 +405,9 @@ def test_a_selected_pixel_sends_its_lines_from_the_pixel_even_when_dark(scene, n
         lines = scene.emphasised_lines()
         assert len(lines) == net.sizes[1]
         np.testing.assert_allclose(lines[:, 0:2], np.repeat(scene.layout_.positions[0][index][None], 16, 0))
-        ends = {tuple(p) for p in lines[:, 2:4].round(6)}
-        assert ends == {tuple(p) for p in scene.layout_.positions[1].round(6)}
+        targets = scene.layout_.positions[1]  # each line ends at the edge of its own neuron
+        gap = np.hypot(*(lines[:, None, 2:4] - targets[None]).transpose(2, 0, 1)).min(axis=0)
+        np.testing.assert_allclose(gap, scene.layout_.radii[1])
     # A hidden neuron's incoming lines start at the grid's edge, leaving the grid readable.
     scene.set_selection(1, 2)
     gx, gy, gw, gh = scene.layout_.grid_rect
