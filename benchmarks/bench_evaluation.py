@@ -23,7 +23,7 @@ from digitviz.core.edit import switch_off
 from digitviz.core.evaluate import evaluate
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
-from digitviz.core.weightfile import load_weights
+from digitviz.core.weightfiles import load_weights
 from digitviz.gui.app import ensure_app
 from digitviz.gui.models.evaluator import Evaluator
 from digitviz.gui.models.state import AppState

@@ -28,7 +28,6 @@ import numpy as np
 _os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))  # run from a checkout
 
-import digitviz  # noqa: F401 - registers the .safetensors reader
 from digitviz import Network, load_weights, save_weights
 
 

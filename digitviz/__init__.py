@@ -4,11 +4,11 @@ The public scripting API; see README.md. The GUI lives in :mod:`digitviz.gui` an
 only when asked for, so scripts that use the core never load Qt.
 """
 
-from . import safetensors_format as _safetensors_format  # registers the .safetensors reader
 from .core import (
     DataError,
     Digits,
     Network,
+    Trainer,
     WeightFileError,
     load_mnist,
     load_weights,
@@ -23,6 +23,7 @@ __all__ = [
     "DataError",
     "Digits",
     "Network",
+    "Trainer",
     "WeightFileError",
     "__version__",
     "load_mnist",
@@ -31,5 +32,3 @@ __all__ = [
     "save_weights",
     "to_mnist",
 ]
-
-del _safetensors_format

@@ -6,7 +6,7 @@ import sys
 
 from ..core.evaluate import evaluate, format_report
 from ..core.mnist import DataError, bundled_test_set, load_mnist
-from ..core.weightfile import WeightFileError, load_weights
+from ..core.weightfiles import WeightFileError, load_weights
 
 
 def run(args) -> int:

@@ -15,9 +15,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
 from .. import __version__
+from ..core.mnist import DataError
 from ..core.network import Network
 from ..core.resources import default_weights_path
-from ..core.weightfile import WeightFileError, load_weights
+from ..core.weightfiles import WeightFileError, load_weights
 from .drawing.panel import DrawingPanel
 from .files.weights_menu import WeightsMenu
 from .inspector.gallery import WeightGallery
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._make_inspector()
         self._make_test_digits()
         self._make_weight_tools(weights, problem)
+        self._make_learning()
         self._finish_menus()
 
         self.messages.errorReported.connect(self.report_error)
@@ -206,6 +208,56 @@ class MainWindow(QMainWindow):
         self.network_info_dock.raise_()
         self.compare_dock.hide()
         self.weights_menu.comparisonStarted.connect(lambda: self.bring_forward(self.compare_dock))
+
+    def _make_learning(self) -> None:
+        """'Learn from this': the LearnModel, its dock, the scene's nudges and gradient view, the
+        inspector's chain rule; gradient steps go on the window's undo stack."""
+        from .inspector.gradient import GradientSection
+        from .learning.panel import LearnPanel
+        from .models.learning import LearnModel
+
+        self.learning = LearnModel(self.state, self.undo_stack, lambda: self.evaluator.digits, parent=self)
+        self.learn_panel = LearnPanel(self.learning, self.state)
+        self.learn_dock = self.add_dock("Learn from this", self.learn_panel, RIGHT, "learn_dock")
+        self.tabifyDockWidget(self.inspector_dock, self.learn_dock)
+        self.inspector_dock.raise_()
+        panel, model = self.learn_panel, self.learning
+        panel.targetRequested.connect(self.set_target)
+        panel.costRequested.connect(model.set_cost)
+        panel.averageRequested.connect(self._on_learn_panel_average_requested)
+        panel.stepRequested.connect(self.take_step)
+        panel.gradientViewRequested.connect(lambda: self.scene_controller.set_view_mode("gradient"))
+        self.test_digits.digitChosen.connect(lambda image, label: model.set_true_label(label))  # after show_input
+        model.gradientChanged.connect(self._on_learning_gradient_changed)
+        self.inspector.add_section(GradientSection(model, self.state, self.selection))
+
+    @Slot(bool)
+    def _on_learning_gradient_changed(self, final: bool) -> None:
+        r = self.learning.result
+        nudges = None if r is None else [None] + [r.nudges(layer) for layer in range(1, len(r.dW) + 1)]
+        self.scene.set_gradient(None if r is None else r.dW, nudges, animate=final)
+
+    @Slot(object, int)
+    def _on_learn_panel_average_requested(self, kind, n: int) -> None:
+        try:
+            self.learning.set_average(kind, n)
+        except DataError as exc:
+            self.report_error(str(exc), "Average over test digits")
+
+    def set_target(self, label: int | None) -> None:
+        """Learn toward ``label`` (0-9): the scene shows what this input wants; None leaves the mode."""
+        self.learning.set_target(label)
+        if label is not None:
+            self.learn_dock.show()
+
+    def gradient(self) -> tuple[list[np.ndarray], list[np.ndarray], float] | None:
+        """``(dW, db, cost)`` of the current input toward the target (core backprop; ``dW[l]`` shaped
+        like ``network.weights[l]``), or None without a target or an input."""
+        return self.learning.gradient()
+
+    def take_step(self, learning_rate: float) -> tuple[float, float] | None:
+        """One gradient step on what is shown (undoable); returns the cost before and after."""
+        return self.learning.take_step(learning_rate)
 
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""

@@ -17,7 +17,7 @@ def test_core_imports_with_qt_blocked():
 
         sys.meta_path.insert(0, Block())
         import digitviz
-        import digitviz.core.network, digitviz.core.weightfile, digitviz.core.preprocess, digitviz.core.mnist
+        import digitviz.core.network, digitviz.core.weightfiles, digitviz.core.preprocess, digitviz.core.mnist
         import pkgutil, importlib, digitviz.core as core
         for mod in pkgutil.iter_modules(core.__path__):
             importlib.import_module(f"digitviz.core.{mod.name}")

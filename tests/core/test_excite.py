@@ -6,7 +6,7 @@ import pytest
 from digitviz.core.excite import excite, laplacian, roughness
 from digitviz.core.network import Network
 from digitviz.core.resources import default_weights_path
-from digitviz.core.weightfile import load_weights
+from digitviz.core.weightfiles import load_weights
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,14 @@ import json
 import os
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import digitviz
 from digitviz import Network, WeightFileError, load_weights, save_weights
-from digitviz.core import weightfile
+from digitviz.core.weightfiles import limits
 
 
 @pytest.fixture
@@ -248,14 +249,14 @@ def test_pipes_and_devices_are_refused_without_blocking(tmp_path):
 
 def test_unreadable_file(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "locked.npz")
-    real_open = open
+    real_open = os.open
 
     def deny(file, *args, **kwargs):
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     with pytest.raises(WeightFileError, match="permission denied"):
         load_weights(path)
 
@@ -268,20 +269,20 @@ def test_an_io_error_while_reading(tmp_path):
 
 def test_oversized_file(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "big.npz")
-    monkeypatch.setattr(weightfile, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     with pytest.raises(WeightFileError, match="limit"):
         load_weights(path)
 
 
 def test_too_many_parameters(tmp_path, monkeypatch):
     path = save_weights(Network.random([784, 10], np.random.default_rng(0)), tmp_path / "many.npz")
-    monkeypatch.setattr(weightfile, "MAX_PARAMETERS", 1000)
+    monkeypatch.setattr(limits, "MAX_PARAMETERS", 1000)
     with pytest.raises(WeightFileError, match="parameters"):
         load_weights(path)
 
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
-    monkeypatch.setattr(weightfile, "MAX_FILE_BYTES", 50_000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 50_000)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("sizes.npy", b"\0" * 1_000_000)
@@ -294,3 +295,29 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
 def test_weightfileerror_is_a_valueerror():
     err = WeightFileError("x.npz", "broken")
     assert isinstance(err, ValueError) and str(err) == "x.npz: broken" and err.problem == "broken"
+
+
+def test_the_registry_is_plain_code_in_the_order_formats_are_tried():
+    from digitviz.core import weightfiles
+
+    assert [reader.__name__ for _, reader in weightfiles.READERS] == [
+        "read_safetensors", "read_npz", "read_nielsen_json", "read_pickle"]
+
+
+def test_reading_every_format_needs_no_third_party_library_but_numpy(net, tmp_path):
+    import subprocess
+    import sys
+
+    from safetensors.numpy import save_file
+
+    save_file({"0.weight": np.zeros((10, 784), np.float32), "0.bias": np.zeros(10, np.float32)},
+              str(tmp_path / "m.safetensors"))
+    save_weights(net, tmp_path / "n.npz")
+    code = ("import sys, digitviz\n"
+            f"for name in ('m.safetensors', 'n.npz'): digitviz.load_weights({str(tmp_path)!r} + '/' + name)\n"
+            "extra = {m.split('.')[0] for m in sys.modules} & {'safetensors', 'PySide6', 'torch'}\n"
+            "print(sorted(extra))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(digitviz.__file__).parents[1])})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout

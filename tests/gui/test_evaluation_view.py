@@ -7,7 +7,7 @@ from digitviz.core.edit import scale_weights, switch_off
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.core.resources import default_weights_path
-from digitviz.core.weightfile import load_weights, save_weights
+from digitviz.core.weightfiles import load_weights, save_weights
 from digitviz.gui import MainWindow
 
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from digitviz import Network, save_weights
-from digitviz.core import weightfile
+from digitviz.core.weightfiles import limits
 
 
 def random_network(sizes=(784, 16, 16, 10), seed=0, name=None, **kwargs) -> Network:
@@ -145,14 +145,14 @@ def case_unreadable(tmp_path, monkeypatch):
     if os.access(path, os.R_OK):
         # Running as root: permissions do not stop reading, so make open() fail the way the
         # kernel would for anyone else.
-        real_open = open
+        real_open = os.open
 
         def refusing_open(file, *args, **kwargs):
             if Path(file) == path:
                 raise PermissionError(13, "Permission denied", str(file))
             return real_open(file, *args, **kwargs)
 
-        monkeypatch.setattr(weightfile, "open", refusing_open, raising=False)
+        monkeypatch.setattr(os, "open", refusing_open)
     return path, "permission denied"
 
 
@@ -168,7 +168,7 @@ def case_fifo(tmp_path, monkeypatch):
 
 
 def case_oversized(tmp_path, monkeypatch):
-    monkeypatch.setattr(weightfile, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
     return _write(tmp_path, "huge.npz", _good(tmp_path)), "limit"
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings
 
 from ...core.network import Network
 from ...core.resources import weights_path
-from ...core.weightfile import WeightFileError, load_weights
+from ...core.weightfiles import WeightFileError, load_weights
 from ..models.settings import read_text, read_text_list
 
 RECENT_KEY = "weights/recent"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 
 from ...core.network import Network
 from ...core.resources import weights_path
-from ...core.weightfile import WeightFileError, save_weights
+from ...core.weightfiles import WeightFileError, save_weights
 from ..models.comparison import Comparison
 from ..models.messages import Messages
 from ..models.state import AppState

@@ -181,6 +181,11 @@ class InspectorPanel(QWidget):
     def shown_neuron(self) -> tuple[int, int] | None:
         return self._shown
 
+    def add_section(self, widget: QWidget) -> None:
+        """Put another part's section (e.g. inspector/gradient.py) under the formula; it shares the
+        room left over with the pictures."""
+        self.layout().addWidget(widget, 1)
+
     # -- updates ----------------------------------------------------------------------------------
 
     def _page_of(self, neuron: tuple[int, int] | None) -> int:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ...core.edit import NeuronEdit
 from ...core.names import neuron_name
 from ...core.network import Network
-from ...core.weightfile import save_weights
+from ...core.weightfiles import save_weights
 from ..models.evaluator import Evaluator
 from ..models.messages import Messages
 from ..models.state import AppState

@@ -122,6 +122,13 @@ class LineBatches:
         else:
             self.runs = []
 
+    def levels(self) -> np.ndarray:
+        """The (n,) signed levels these batches were made from (0: not drawn)."""
+        out = np.zeros(len(self.segments), dtype=np.int16)
+        level = (self.keys >> 1).astype(np.int16)
+        out[self.drawn] = np.where(self.keys & 1, level, -level)
+        return out
+
     def first_at_level(self, level: int) -> int:
         """Index of the first drawn line (in drawing order) whose level is at least ``level``."""
         return int(np.searchsorted(self.keys, 2 * level))

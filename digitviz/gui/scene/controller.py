@@ -14,9 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from ..models.messages import Messages
 from ..models.settings import read_bool, read_choice
 from ..models.state import AppState
-from .network_scene import NetworkScene
-
-VIEW_MODES = ("signal", "weights")
+from .network_scene import VIEW_MODES, NetworkScene
 
 
 class SceneController(QObject):
@@ -56,18 +54,22 @@ class SceneController(QObject):
         group = QActionGroup(w)
         self.signal_action = QAction("Lines show the &signal |w·a|", w, checkable=True)
         self.weights_action = QAction("Lines show the &weights |w|", w, checkable=True)
-        for action, mode in ((self.signal_action, "signal"), (self.weights_action, "weights")):
+        self.gradient_action = QAction("Lines show the &gradient |dC/dw|", w, checkable=True)
+        self._mode_actions = {"signal": self.signal_action, "weights": self.weights_action,
+                              "gradient": self.gradient_action}
+        for mode, action in self._mode_actions.items():
             group.addAction(action)
             action.setChecked(scene.view_mode == mode)
             action.triggered.connect(lambda checked=False, m=mode: self._set_view_mode(m))
         self.signal_action.setShortcut(QKeySequence("Ctrl+1"))
         self.weights_action.setShortcut(QKeySequence("Ctrl+2"))
+        self.gradient_action.setShortcut(QKeySequence("Ctrl+3"))
         self.fit_action = QAction("&Fit network to view", w)
         self.fit_action.setShortcut(QKeySequence("Ctrl+0"))
         self.fit_action.triggered.connect(scene.fit_view)
         self.view_actions = [self.animate_action, self.replay_action, None, self.signal_action,
-                             self.weights_action, None, self.fit_action, None]
-        self.shortcut_actions = [self.replay_action, self.signal_action, self.weights_action, self.fit_action]
+                             self.weights_action, self.gradient_action, None, self.fit_action, None]
+        self.shortcut_actions = [self.replay_action, *self._mode_actions.values(), self.fit_action]
 
     # -- model -> scene -----------------------------------------------------------------------
 
@@ -100,9 +102,13 @@ class SceneController(QObject):
         self.animate_action.setChecked(bool(on))  # toggled -> scene
         self.scene.animation_enabled = bool(on)
 
+    def set_view_mode(self, mode: str) -> None:
+        """Switch the lines' view as the View menu does (and remember it)."""
+        self._set_view_mode(mode)
+
     def _set_view_mode(self, mode: str) -> None:
         self.scene.view_mode = mode
-        (self.signal_action if mode == "signal" else self.weights_action).setChecked(True)
+        self._mode_actions[mode].setChecked(True)
         QSettings().setValue("scene/view_mode", mode)
 
     @Slot()

@@ -116,7 +116,7 @@ def layout_network(sizes, width: float = WIDTH, height: float = HEIGHT, top: flo
         raise ValueError(f"need an input and at least one more layer, got sizes {sizes}")
     width, height = max(float(width), 160.0), max(float(height), 120.0)
     top = min(max(float(top), 0.0), height / 3)
-    col_top = top + MARGIN
+    col_top = top + MARGIN + 10.0  # the gradient view writes the arrows' scale above a column
     col_height = max(height - col_top - CAPTION - MARGIN, 40.0)
     centre_y = col_top + col_height / 2.0
     # One spacing for the columns up to FULL_COLUMN neurons: same-size circles, as in the video.

@@ -19,12 +19,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from .animation import Propagation, arrival
 from .connections import ConnectionsItem, EmphasisItem, LineBatches, PenTable, PulseItem, selection_mask
 from .geometry import ScreenGeometry
+from .gradient_view import GradientView
 from .layout import clip_starts_to_rect_exit, layout_network
 from .lines import LinePlan, selection_lines
 from .neurons import InputGridItem, NeuronsItem
 from .view import Box, View, describe_neuron
 
-VIEW_MODES = ("signal", "weights")
+VIEW_MODES = ("signal", "weights", "gradient")
 
 
 class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
@@ -83,6 +84,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         self._pulse = PulseItem(self._pulse_pens)
         self._pulse.setZValue(5)
         self._box.addItem(self._pulse, ignoreBounds=True)
+        self._gradient = GradientView(self._box, self._pulse_pens, self)
         self._signal_batches: list[LineBatches] = []
         self._segments: list[np.ndarray] = []  # per layer of connections: (n, 4) end points
         self._signal_segments: list[np.ndarray] = []  # the same, input lines from the grid's edge
@@ -151,14 +153,23 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         self._neurons.hoverLeft.connect(self._on_neurons_hover_left)
         self._neurons.emptyClicked.connect(self.emptyClicked)
         self._box.addItem(self._neurons)
+        same_shape = self._gradient.layout is not None and self._gradient.layout.sizes == lay.sizes
+        dW, nudges = (self._gradient.dW, self._gradient.nudges()) if same_shape else (None, None)
+        self._gradient.rebuild(lay, self._conns)
+        if dW is not None or nudges is not None:  # a relayout keeps the gradient shown
+            self._gradient.set_gradient(dW, nudges, self._line_cap)
 
     def _relayout(self) -> None:
-        """The view changed size: lay the same network out again for it."""
+        """The view changed size: lay the same network out again for it. A running forward
+        animation ends at once; the wishes flowing back (the gradient) start over."""
+        backward = self._gradient.is_running() or self._gradient.pending
         self._anim.stop()
         self._build_items()
         self._build_weight_batches()
         self._apply_levels()
         self._show_final()
+        if backward and self._animation_enabled:
+            self._gradient.start(self._layer_duration * 1.5, self._view_mode == "gradient")
 
     def _load_weights(self) -> None:
         """What the lines show, from the weights: once per set of weights, not per input."""
@@ -213,6 +224,11 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
                 drawable = len(levels)
                 item.set_batches(self._weight_batches[k], changed=False)
                 self._levels.append(plan.weight_levels[k])
+            elif self._view_mode == "gradient":
+                grad = self._gradient.batches[k]
+                drawable = len(grad)
+                item.set_batches(grad)
+                self._levels.append(grad.levels())
             else:
                 drawable = int(np.count_nonzero(levels))
                 item.set_batches(sig)
@@ -243,6 +259,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         self._line_cap = max(int(cap), 1)
         if self.network is not None:
             self._load_weights()
+            self._gradient.set_gradient(self._gradient.dW, self._gradient.nudges(), self._line_cap)
             self._apply_levels()
             self._show_final()
 
@@ -255,6 +272,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         for item, old in zip(self._conns, previous):
             item.set_previous(old if self._view_mode == "signal" else None)
         self._step = -1
+        self._gradient.hide_for_forward()
         self._anim.layer_duration = self._layer_duration
         self._anim.start(len(self._conns))
 
@@ -270,8 +288,9 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
             self._step = step
             self._pulse.set_batches(self._signal_batches[step], self._conns[step].boundingRect())
         signal_view = self._view_mode == "signal"
+        still = 0.0 if self._view_mode == "gradient" else 1.0  # the gradient appears flowing back, after
         for k, item in enumerate(self._conns):
-            item.set_reveal((1.0 if k < step else (t if k == step else 0.0)) if signal_view else 1.0)
+            item.set_reveal((1.0 if k < step else (t if k == step else 0.0)) if signal_view else still)
         k = self._emphasis.layer - 1
         self._emphasis.set_reveal((1.0 if k < step else (t if k == step else 0.0)) if signal_view else 1.0)
         self._pulse.set_progress(t)
@@ -282,11 +301,14 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
 
     @QtCore.Slot()
     def _on_anim_finished(self) -> None:
+        if self._gradient.pending and self._animation_enabled:
+            self._gradient.start(self._layer_duration * 1.5, self._view_mode == "gradient")
         self.animationFinished.emit()
 
     def _show_final(self) -> None:
         self._step = -1
         self._pulse.set_batches(None)
+        self._gradient.show_final()
         for item in self._conns:
             item.set_previous(None)
             item.set_reveal(1.0)
@@ -311,7 +333,8 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         return None if out is None else out.copy()
 
     def is_animating(self) -> bool:
-        return self._anim.is_running()
+        """The forward propagation or the backward flow of the wishes is playing."""
+        return self._anim.is_running() or self._gradient.is_running()
 
     @property
     def animation_enabled(self) -> bool:
@@ -337,7 +360,8 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
 
     @property
     def view_mode(self) -> str:
-        """``"signal"``: line strength |w * a| for the current input; ``"weights"``: |w|."""
+        """``"signal"``: line strength |w * a| for the current input; ``"weights"``: |w|;
+        ``"gradient"``: |dC/dw| of :meth:`set_gradient`, blue where the step raises w, red lowers."""
         return self._view_mode
 
     @view_mode.setter
@@ -351,6 +375,29 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
                 self._apply_levels()
                 self._show_final()
                 self._fit_if_needed()
+
+    # -- backpropagation (scene/gradient_view.py) ---------------------------------------------
+
+    def set_gradient(self, dW, nudges, animate: bool = False) -> None:
+        """Show what the cost wants: ``dW`` (one (n_out, n_in) dC/dW per layer, for the gradient
+        view) and ``nudges`` (per layer, input first: None, then (n_l,) -dC/da, drawn as arrows),
+        both from the core's backpropagation; None for both hides them. With ``animate`` the
+        wishes flow back layer by layer (after a running forward propagation)."""
+        self._gradient.set_gradient(dW, nudges, self._line_cap)
+        if self._view_mode == "gradient":
+            for k, item in enumerate(self._conns):
+                item.set_batches(self._gradient.batches[k])
+        if self._anim.is_running():
+            self._gradient.hide_for_forward()
+        elif animate and self._animation_enabled and nudges is not None:
+            self._gradient.start(self._layer_duration * 1.5, self._view_mode == "gradient")
+        else:
+            self._show_final()
+
+    @property
+    def gradient_view(self) -> GradientView:
+        """The gradient lines (``batches``), the arrows (``nudges_item``) and their animation."""
+        return self._gradient
 
     # -- selection (the inspector calls these) -------------------------------------------------
 
@@ -397,7 +444,9 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
 
     def tooltip_text(self, layer: int, index: int) -> str:
         """What hovering neuron (layer, index) shows: activation, bias, weighted input z."""
-        return describe_neuron(self.network, self.layout_, self._activations, layer, index)
+        text = describe_neuron(self.network, self.layout_, self._activations, layer, index)
+        extra = self._gradient.describe(layer, index)
+        return f"{text}\n{extra}" if extra else text
 
     @QtCore.Slot(int, int)
     def _on_neurons_clicked(self, layer: int, index: int) -> None:
@@ -425,4 +474,6 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
     def hint(self) -> str:
         if self.network is not None and self._activations is None and self._view_mode == "signal":
             return "Draw a digit: its signal will flow from left to right"
+        if self.network is not None and self._view_mode == "gradient" and not self._gradient.has_gradient():
+            return "Pick a target digit under \"Learn from this\" and draw a digit to see the gradient"
         return ""

@@ -13,6 +13,7 @@ from ..widgets import colors
 _LEGEND = {
     "signal": "line brightness: |weight × activation|, what flows now",
     "weights": "line brightness: |weight|, weak ones faded",
+    "gradient": "line brightness: |dC/dw| of the target's cost",
 }
 FONT_PX = 12
 PAD = 6
@@ -31,9 +32,10 @@ def _font(base: QtGui.QFont | None = None, px: int = FONT_PX) -> QtGui.QFont:
 
 
 def _rows(view_mode: str):
+    gradient = view_mode == "gradient"
     return [
-        ("line", colors.POSITIVE, "positive weight"),
-        ("line", colors.NEGATIVE, "negative weight"),
+        ("line", colors.POSITIVE, "the step raises the weight" if gradient else "positive weight"),
+        ("line", colors.NEGATIVE, "the step lowers the weight" if gradient else "negative weight"),
         ("dot", None, "neuron: activation 0 (dark) to 1 (white)"),
         ("ring", colors.WINNER, "the network's answer"),
         ("square", colors.SELECTION, "selected"),

@@ -14,13 +14,12 @@ GUI thread only swaps it in. A file that disappears or changes while it is read 
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop
 
 from ...core.network import Network
-from ...core.weightfile import WeightFileError, load_weights
+from ...core.weightfiles import WeightFileError, load_weights
 from .background import BackgroundTask
 
 
@@ -33,18 +32,6 @@ def _identity(path: Path) -> tuple[int, int, int, int] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def _refuse_special_file(path: Path) -> None:
-    # Opening a FIFO blocks until someone writes to it, and /dev/zero never ends: only regular
-    # files (or what load_weights reports on itself: missing, directories) go further.
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
-        raise WeightFileError(path, f"is {kind}, not a regular file")
-
-
 def read_network(path) -> Network:
     """Read ``path`` with :func:`load_weights`, refusing a file that changed while being read.
 
@@ -52,7 +39,6 @@ def read_network(path) -> Network:
     (and nothing else) otherwise.
     """
     path = Path(path)
-    _refuse_special_file(path)
     before = _identity(path)
     try:
         network = load_weights(path)

@@ -1,0 +1,269 @@
+"""Hostile files through ``digitviz evaluate`` (and ``render``), each in a fresh process.
+
+Writes every case into a temporary folder, runs it with a 5 s timeout under a 500 MB
+address-space limit (``RLIMIT_AS``), and prints one row per case: exit status (a negative number
+is a signal), seconds, the child's peak RSS (from ``wait4``), and the first line it printed.
+What should hold: status 2 (bad input) or 0 (the valid controls), within the limits, never a
+signal or a timeout.
+
+    python benchmarks/hostile_files.py [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import resource
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout
+
+TIMEOUT = 5.0
+ADDRESS_SPACE = 500 * 2**20
+
+RECONSTRUCT = b"cnumpy.core.multiarray\n_reconstruct\n"
+NDARRAY = b"cnumpy\nndarray\n"
+DTYPE = b"cnumpy\ndtype\n"
+PLAIN = b"(I3\nS'<'\nNNNI-1\nI-1\nI0\ntb"
+
+
+def _dtype(code: bytes = b"f8", state: bytes = PLAIN) -> bytes:
+    return DTYPE + b"(S'" + code + b"'\nI0\nI1\ntR" + state
+
+
+def _array(shape: bytes, data: bytes, dtype: bytes | None = None) -> bytes:
+    return (RECONSTRUCT + b"(" + NDARRAY + b"(I0\ntS'b'\ntR(I1\n" + shape + (dtype or _dtype())
+            + b"I00\nS'" + data + b"'\ntb")
+
+
+def _npy(array) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, np.asarray(array), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _npy_header(shape, descr="<f8") -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buf.getvalue()
+
+
+def _zip(members: dict[str, bytes | tuple[bytes, int]]) -> bytes:
+    """Members as bytes, or (header, n) for a header followed by n zero bytes, streamed."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            if isinstance(data, tuple):
+                header, n = data
+                with zf.open(name, "w", force_zip64=True) as member:
+                    member.write(header)
+                    zeros = bytes(1 << 20)
+                    for start in range(0, n, len(zeros)):
+                        member.write(zeros[: min(len(zeros), n - start)])
+            else:
+                zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _safetensors(header: dict, payload: bytes = b"") -> bytes:
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + payload
+
+
+def _gzip_bomb(declared_images: int, unpacked: int) -> bytes:
+    pack = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [pack.compress(struct.pack(">IIII", 0x803, declared_images, 28, 28))]
+    zeros = bytes(1 << 24)
+    out += [pack.compress(zeros) for _ in range(unpacked // len(zeros))]
+    return b"".join(out) + pack.flush()
+
+
+def weight_cases(folder: Path) -> dict[str, Path]:
+    """name -> weight file."""
+    from digitviz import Network, save_weights
+
+    files: dict[str, bytes] = {
+        "pickle: V8 dtype given an object field by BUILD": (
+            b"((l" + _array(b"(I8\nt", b"A" * 8, _dtype(b"V8", b"(I3\nS'|'\nN(S'x'\nt(S'x'\n(" + _dtype(b"O8")
+                                                      + b"I0\nttI8\nI1\nI0\ntb")) + b"a(lt."),
+        "pickle: ndarray at offset -2**40": NDARRAY + b"((I4\ntS'u1'\nS'abcd'\nI-1099511627776\ntR.",
+        "pickle: ndarray without a buffer": NDARRAY + b"((I1000\nI784\ntS'f8'\ntR.",
+        "pickle: BUILD on numpy.dtype": DTYPE + b"(S'__doc__'\nI1\ntb.",
+        "pickle: memo PUT 400,000,000": b"(Np400000000\n.",
+        "pickle: object reconstruct, 800M elements": _array(b"(I800000000\nt", b"", _dtype(b"O8")) + b".",
+        "pickle: float reconstruct, 800M elements": _array(b"(I800000000\nt", b"") + b".",
+        "pickle: protocol 5 BYTEARRAY8 2**40": b"\x80\x05\x96" + struct.pack("<Q", 2**40) + b"abc.",
+        "pickle: protocol 4 BINBYTES8 2**63": b"\x80\x04\x8e" + struct.pack("<Q", 2**63) + b"abc.",
+        "pickle: protocol 4 FRAME 2**40": b"\x80\x04\x95" + struct.pack("<Q", 2**40) + b"N.",
+        "pickle: os.system": b"cos\nsystem\n(S'touch /tmp/digitviz-pwned'\ntR.",
+        "pickle: 100,000 nested MARKs": b"(" * 100_000 + b".",
+        "npz: sizes with 10^7 entries": _zip({"sizes.npy": _npy(np.zeros(10_000_000, np.int64))}),
+        "npz: 20 MB network name": _zip({"sizes.npy": _npy(np.array([784, 10])),
+                                         "weight_0.npy": _npy(np.zeros((10, 784))), "bias_0.npy": _npy(np.zeros(10)),
+                                         "metadata.npy": _npy(np.array(json.dumps({"name": "n" * 20_000_000})))}),
+        "npz: 784-25000-10 of zeros": _zip({"sizes.npy": _npy(np.array([784, 25000, 10])),
+                                            "weight_0.npy": (_npy_header((25000, 784)), 25000 * 784 * 8),
+                                            "bias_0.npy": _npy(np.zeros(25000)),
+                                            "weight_1.npy": (_npy_header((10, 25000)), 10 * 25000 * 8),
+                                            "bias_1.npy": _npy(np.zeros(10))}),
+        "npz: .npy member declaring 80 GB": _zip({"sizes.npy": _npy(np.array([784, 10])),
+                                                  "weight_0.npy": _npy_header((100_000, 100_000)),
+                                                  "bias_0.npy": _npy(np.zeros(10))}),
+        "npz: zip bomb member (1 GiB of zeros)": _zip({"sizes.npy": (_npy_header((2**27,), "<i8"), 2**30)}),
+        "npz: object array": _zip({"sizes.npy": _npy(np.array([784, 10])),
+                                   "weight_0.npy": b"\x93NUMPY\x01\x00v\x00" + b"{'descr': '|O', 'fortran_order': "
+                                   b"False, 'shape': (10, 784), }".ljust(117) + b"\n" + b"\x80\x02N.",
+                                   "bias_0.npy": _npy(np.zeros(10))}),
+        "json: sizes with 10^6 entries": json.dumps({"sizes": list(range(10**6)), "weights": [],
+                                                      "biases": []}).encode(),
+        "json: 100,000 nested lists": b"[" * 100_000 + b"]" * 100_000,
+        "json: 20M zeros": b'{"sizes": [784, 10], "weights": [[' + b"0," * 20_000_000 + b"0]], \"biases\": []}",
+        "json: 5M zeros (just under the limit)": (
+            b'{"sizes": [784, 10], "weights": [[' + b"0," * 4_999_000 + b"0]], \"biases\": []}"),
+        "json: NaN weights": json.dumps({"sizes": [784, 10], "weights": [[[float("nan")] * 784] * 10],
+                                         "biases": [[[0]] * 10]}).encode(),
+        "safetensors: shape 10^10": _safetensors(
+            {"0.weight": {"dtype": "F64", "shape": [100_000, 100_000], "data_offsets": [0, 8]}}, b"\0" * 8),
+        "safetensors: offsets past the end": _safetensors(
+            {"0.weight": {"dtype": "F64", "shape": [1], "data_offsets": [0, 2**62]}}, b"\0" * 8),
+        "safetensors: header length 2**40": struct.pack("<Q", 2**40) + b'{"a": 1}' + b" " * 64,
+    }
+    paths = {}
+    for i, (name, data) in enumerate(files.items()):
+        paths[name] = folder / f"case{i:02d}.bin"
+        paths[name].write_bytes(data)
+    fifo = folder / "fifo.npz"
+    os.mkfifo(fifo)
+    paths["FIFO"] = fifo
+    paths["/dev/zero"] = Path("/dev/zero")
+    paths["a directory"] = folder
+    paths["missing file"] = folder / "missing.npz"
+    paths["control: valid 784-16-16-10 npz"] = save_weights(
+        Network.random([784, 16, 16, 10], np.random.default_rng(0)), folder / "valid.npz")
+    return paths
+
+
+def data_cases(folder: Path) -> dict[str, Path]:
+    """name -> an MNIST folder whose test images are hostile (labels are fine)."""
+    from digitviz.core.mnist import bundled_test_set
+
+    labels = bundled_test_set().labels.astype(np.uint8)
+    label_file = gzip.compress(struct.pack(">II", 0x801, len(labels)) + labels.tobytes())
+    cases = {}
+    for name in ("images FIFO", "images /dev/zero", "images gzip bomb 3 GiB", "images declare 2**32 digits"):
+        d = folder / name.replace(" ", "_").replace("/", "")
+        d.mkdir()
+        (d / "t10k-labels-idx1-ubyte.gz").write_bytes(label_file)
+        images = d / "t10k-images-idx3-ubyte.gz"
+        if name == "images FIFO":
+            os.mkfifo(images)
+        elif name == "images /dev/zero":
+            images.symlink_to("/dev/zero")
+        elif name.startswith("images gzip bomb"):
+            images.write_bytes(_gzip_bomb(10_000, 3 * 2**30))
+        else:
+            images.write_bytes(gzip.compress(struct.pack(">IIII", 0x803, 2**32 - 1, 28, 28) + bytes(1000)))
+        cases[f"evaluate --data: {name}"] = d
+    return cases
+
+
+def render_cases(folder: Path) -> dict[str, list[str]]:
+    """name -> render arguments."""
+    fifo = folder / "out-fifo.png"
+    os.mkfifo(fifo)
+    np.save(folder / "blank.npy", np.zeros((28, 28)))
+    np.save(folder / "nan.npy", np.full((28, 28), np.nan))
+    np.save(folder / "inf.npy", np.full((28, 28), np.inf))
+    (folder / "huge.npy").write_bytes(_npy_header((100_000, 100_000)))
+    out = str(folder / "out.png")
+    return {
+        "render --out FIFO": ["--input", "mnist:7", "--out", str(fifo)],
+        "render --input blank .npy": ["--input", str(folder / "blank.npy"), "--out", out],
+        "render --input NaN .npy": ["--input", str(folder / "nan.npy"), "--out", out],
+        "render --input inf .npy": ["--input", str(folder / "inf.npy"), "--out", out],
+        "render --input .npy declaring 80 GB": ["--input", str(folder / "huge.npy"), "--out", out],
+        "control: render --input mnist:7": ["--input", "mnist:7", "--out", out, "--size", "320x200"],
+    }
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def run_case(args: list[str]) -> tuple[int | str, float, float, str]:
+    """(exit status or 'timeout', seconds, peak RSS in MB, first line of output)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "digitviz", *args], stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL, env=env, preexec_fn=_limit, cwd=ROOT)
+        timed_out = threading.Event()
+
+        def kill():
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(TIMEOUT, kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        # The message of a refusal is on stderr, a report on stdout (Qt's notices go to stderr too).
+        chosen = out if proc.returncode == 0 else err
+        chosen.seek(0)
+        text = chosen.read().decode("utf-8", "replace").strip()
+    first = text.splitlines()[0] if text else ""
+    code: int | str = "timeout" if timed_out.is_set() else proc.returncode
+    return code, seconds, usage.ru_maxrss / 1024, first
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="write the cases here and keep them")
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="digitviz-hostile-")) if options.keep is None else options.keep
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        runs: list[tuple[str, list[str]]] = []
+        for name, path in weight_cases(folder).items():
+            runs.append((name, ["evaluate", str(path)]))
+        for name, data in data_cases(folder).items():
+            runs.append((name, ["evaluate", str(ROOT / "weights" / "default.npz"), "--data", str(data)]))
+        for name, args in render_cases(folder).items():
+            runs.append((name, ["render", *args]))
+        print(f"python {sys.version.split()[0]}, numpy {np.__version__}; timeout {TIMEOUT:.0f} s, "
+              f"address space {ADDRESS_SPACE // 2**20} MB")
+        print(f"| {'case':46s} | exit | seconds | peak RSS MB | first line |")
+        print(f"|{'-' * 48}|------|---------|-------------|------------|")
+        bad = 0
+        for name, args in runs:
+            code, seconds, rss, first = run_case(args)
+            expected = 0 if name.startswith("control") else 2
+            bad += code != expected
+            first = first.replace(str(folder), "…").replace(str(ROOT), ".")[:110]
+            print(f"| {name:46s} | {code!s:>4} | {seconds:7.2f} | {rss:11.0f} | {first} |", flush=True)
+        print(f"{len(runs) - bad} of {len(runs)} cases ended as expected (2 for hostile input, 0 for the controls)")
+        return 1 if bad else 0
+    finally:
+        if options.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
