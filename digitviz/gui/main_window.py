@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
     def _make_prediction_panel(self) -> None:
         """The winning digit, its confidence and the ten output bars, in a dock that stays open."""
         self.prediction_panel = PredictionPanel(self.state)
+        # The answer settles with the scene's output column, not before the signal gets there.
+        self.scene.outputsShown.connect(self.prediction_panel.show_outputs)
         self.prediction_dock = self.add_dock("Prediction", self.prediction_panel, RIGHT, "prediction_dock")
         # Always visible: it can move or float, but not close.
         self.prediction_dock.setFeatures(

@@ -227,7 +227,9 @@ def test_the_prediction_panel_shows_the_answer_without_rebuilding(window):
     np.testing.assert_allclose(panel.bars.values(), outputs)
     # The default network has softmax outputs: a probability.
     assert window.network.output_activation == "softmax"
-    assert f"{outputs[digit]:.0%} sure" in panel.confidence_label.text()
+    from digitviz.gui.panels.prediction import percent
+
+    assert f"{percent(outputs[digit])} sure" in panel.confidence_label.text()
     draw_stroke(window.canvas, [(0.3, 0.3), (0.7, 0.7)])
     assert len(panel.findChildren(object)) == children
 

@@ -365,3 +365,33 @@ def test_the_view_and_digitviz_evaluate_agree_to_the_digit(qtbot, tmp_path, caps
     listed = [int(line.split(":")[0].strip().lstrip("#")) for line in report[first:first + 5]]
     shown = [int(b.toolTip().split("#")[1].split(":")[0]) for b in view.mistake_buttons[:5]]
     assert listed == shown
+
+
+@pytest.mark.parametrize("screen", [(1366, 768), (1600, 900)])
+def test_the_view_fits_its_column_without_sideways_scrolling(qtbot, trained, screen):
+    """Issue 13: the last column and the mistake captions are never cut off."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = MainWindow(weights=trained)
+    qtbot.addWidget(window)
+    window.resize(int(screen[0] * 0.95), int(screen[1] * 0.92))
+    window.show()
+    window.evaluation_dock.show()
+    window.evaluation_dock.raise_()
+    view = window.evaluation_view
+    qtbot.waitUntil(lambda: view.evaluation is not None and view.isVisible(), timeout=10_000)
+    scroll = view.findChild(QScrollArea)
+    assert scroll.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    table = view.table
+    assert table.geometry().right() <= scroll.viewport().width()  # the "%" column is on view
+    header = table.horizontalHeader()
+    assert header.sectionViewportPosition(10) + header.sectionSize(10) <= table.viewport().width()
+    metrics = table.fontMetrics()
+    for row in range(10):
+        for col in range(11):
+            assert metrics.horizontalAdvance(table.item(row, col).text()) + 4 <= header.sectionSize(col)
+    for button in view.mistake_buttons:
+        if button.isVisible():
+            assert button.geometry().right() <= scroll.viewport().width()
+            for line in button.text().splitlines():
+                assert button.fontMetrics().horizontalAdvance(line) + 4 <= button.width()

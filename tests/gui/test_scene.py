@@ -10,6 +10,7 @@ from digitviz.core import Network
 from digitviz.core.mnist import bundled_test_set
 from digitviz.gui.scene.connections import LEVELS, quantise
 from digitviz.gui.scene.network_scene import NetworkScene
+from digitviz.gui.scene.neurons import DARK_PIXEL_ALPHA
 from digitviz.gui.widgets import colors
 
 SIZE = (1000, 600)
@@ -71,10 +72,15 @@ def test_input_grid_shows_the_digit(scene, net, digits):
     x = digits[0]
     scene.show_activations(net.forward(x), animate=False)
     image = scene.grab().toImage()
-    for index in (int(np.argmax(x)), int(np.argmin(x))):
-        p = scene.neuron_widget_pos(0, index)
-        rgb = _pixel(image, p + QtCore.QPoint(2, 2))  # off the centre: clear of grid lines
-        assert np.abs(rgb - _expected_fill(x[index])).max() <= 3
+    bright, dark = int(np.argmax(x)), 0  # pixel 0, top left: no line passes under it
+    p = scene.neuron_widget_pos(0, bright)
+    rgb = _pixel(image, p + QtCore.QPoint(2, 2))  # off the centre: clear of grid lines
+    assert np.abs(rgb - _expected_fill(x[bright])).max() <= 3
+    # An unlit pixel lets the lines under it show through a little: over the background here.
+    a = DARK_PIXEL_ALPHA
+    expected = a * _expected_fill(0.0) + (1 - a) * np.array(colors.BACKGROUND)
+    rgb = _pixel(image, scene.neuron_widget_pos(0, dark) + QtCore.QPoint(2, 2))
+    assert x[dark] == 0 and np.abs(rgb - expected).max() <= 3
 
 
 def test_empty_state_draws_no_signal(scene, net):
@@ -120,16 +126,10 @@ def test_lines_run_between_their_two_neurons(scene, net):
         n_out, n_in = net.weights[layer - 1].shape
         src = np.repeat(lay.positions[layer - 1][None], n_out, 0).reshape(-1, 2)
         dst = np.repeat(lay.positions[layer], n_in, 0)
-        np.testing.assert_allclose(segs[:, 2:4], dst)
-        if layer > 1:
-            np.testing.assert_allclose(segs[:, 0:2], src)
-        else:  # starts where the line leaves the grid, on the line from the pixel centre
-            d1, d2 = dst - src, segs[:, 0:2] - src
-            np.testing.assert_allclose(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0], 0, atol=1e-6)
-            x, y, w, h = lay.grid_rect
-            on_edge = (np.isclose(segs[:, 0], x + w) | np.isclose(segs[:, 1], y)
-                       | np.isclose(segs[:, 1], y + h))
-            assert on_edge.all()
+        r_src = 0.0 if layer == 1 else lay.radii[layer - 1]  # from the pixel itself for the grid
+        d = (dst - src) / np.hypot(*(dst - src).T)[:, None]
+        np.testing.assert_allclose(segs[:, 0:2], src + r_src * d)  # from circle edge to circle edge
+        np.testing.assert_allclose(segs[:, 2:4], dst - lay.radii[layer] * d)
 
 
 def test_animation_reaches_the_final_state(qtbot, scene, net, digits):
@@ -245,10 +245,10 @@ def test_selection_rings_the_neuron_and_emphasises_its_inputs(scene, net, digits
     assert not scene._conns[1]._emphasis.any()
     image = scene.grab().toImage()
     p = scene.neuron_widget_pos(1, 3)
-    ring = scene._neurons.layout.radii[1] + 5
+    half = scene._neurons.layout.radii[1] + 3.5  # a square around the circle
     scale = scene.neuron_widget_pos(1, 4).y() - p.y()
     scale /= scene.layout_.positions[1][4, 1] - scene.layout_.positions[1][3, 1]
-    rgb = _pixel(image, QtCore.QPoint(int(p.x() + ring * scale), p.y()))
+    rgb = _pixel(image, QtCore.QPoint(round(p.x() + half * scale), p.y()))
     assert np.abs(rgb - np.array(colors.SELECTION)).max() <= 40
     scene.set_selection(0, 100)  # an input pixel: its outgoing lines
     assert scene._conns[0]._emphasis[100::n_in].all()
@@ -360,11 +360,171 @@ def test_same_shape_network_keeps_the_selection_and_edited_weights_redraw(scene,
     scene.show_activations(other.forward(digits[0]), animate=False)
     first = scene._conns[2].batches
     before = first.drawn.copy()
-    other.weights[2][:] = 0.0  # edited in place: the next input redraws the new weights
+    other.weights[2][:] = 0.0  # edited in place and announced (AppState.refresh): redrawn
     other.weights[2][4, 7] = 1.0
+    scene.update_parameters(other)
     scene.show_activations(other.forward(digits[0]), animate=False)
     after = scene._conns[2].batches
     assert after is not first and len(after) == other.weights[2].size
     assert after.drawn[-1] == 4 * 16 + 7 != before[-1]  # the only strong line is drawn last
     scene.set_network(Network.random([784, 30, 10], np.random.default_rng(1)))
     assert scene.selection() is None
+
+
+# -- issue 13: a scene that fills its space, honest animation, readable lines -----------------------
+
+@pytest.mark.parametrize("size", [(798, 675), (575, 665), (1000, 600), (1600, 900)])
+def test_the_fit_fills_the_shorter_side_and_follows_resizes(qtbot, scene, size):
+    scene.resize(*size)
+    qtbot.waitUntil(lambda: scene.viewport().size() == QtCore.QSize(*size), timeout=2000)
+    assert scene.fill_fraction() >= 0.8
+    rect = scene.viewport().rect()
+    for layer in range(4):
+        for index in (0, scene.network.sizes[layer] - 1):
+            assert rect.contains(scene.neuron_viewport_pos(layer, index))
+    # One scene unit is one pixel: circles and labels keep a legible size on a small screen.
+    x0, _, x1, _ = scene.layout_.bounds
+    assert x1 - x0 == pytest.approx(size[0])
+    assert min(scene.layout_.radii[1:]) >= 8
+
+
+def test_no_line_crosses_a_caption(scene, net):
+    lay = scene.layout_
+    assert len({y for _, y in lay.captions}) == 1  # one line, "784 inputs" included
+    lowest = max(lay.segments(layer)[:, [1, 3]].max() for layer in range(1, 4))
+    assert lowest < lay.captions[0][1]  # every line ends above it
+    scene.set_selection(0, 27 * 28 + 3)  # a pixel of the bottom row: its lines too
+    assert scene.emphasised_lines()[:, [1, 3]].max() < lay.captions[0][1]
+
+
+def test_a_selected_pixel_sends_its_lines_from_the_pixel_even_when_dark(scene, net, digits):
+    x = digits[0]
+    scene.show_activations(net.forward(x), animate=False)
+    for index in (int(np.argmax(x)), 0):  # a lit pixel and a dark one
+        scene.set_selection(0, index)
+        lines = scene.emphasised_lines()
+        assert len(lines) == net.sizes[1]
+        np.testing.assert_allclose(lines[:, 0:2], np.repeat(scene.layout_.positions[0][index][None], 16, 0))
+        targets = scene.layout_.positions[1]  # each line ends at the edge of its own neuron
+        gap = np.hypot(*(lines[:, None, 2:4] - targets[None]).transpose(2, 0, 1)).min(axis=0)
+        np.testing.assert_allclose(gap, scene.layout_.radii[1])
+    # A hidden neuron's incoming lines start at the grid's edge, leaving the grid readable.
+    scene.set_selection(1, 2)
+    gx, gy, gw, gh = scene.layout_.grid_rect
+    starts = scene.emphasised_lines()[:, 0:2]
+    assert len(starts) and np.all(np.isclose(starts[:, 0], gx + gw) | np.isclose(starts[:, 1], gy)
+                                  | np.isclose(starts[:, 1], gy + gh))
+
+
+def test_weights_view_shows_a_selected_neurons_pattern_in_the_grid(scene, net):
+    scene.view_mode = "weights"
+    w = net.weights[0][5]
+    scene.set_selection(1, 5)
+    assert scene._grid.showing_override()
+    image = scene.grab().toImage()
+    for index, blue in ((int(np.argmax(w)), True), (int(np.argmin(w)), False)):
+        r, _, b = _pixel(image, scene.neuron_widget_pos(0, index) + QtCore.QPoint(2, 2))
+        assert (b > r + 40) if blue else (r > b + 40)
+    scene.set_selection(2, 5)
+    assert not scene._grid.showing_override()
+    # Strength-sorted with the weakest faded: a weight at half the strong ones is drawn faint.
+    plan = scene._plan
+    half = np.flatnonzero(np.abs(plan.strength[0] - 0.5) < 0.02)
+    assert len(half) and np.abs(plan.weight_levels[0][half]).max() <= LEVELS // 4 + 1
+
+
+def test_the_answer_ring_and_the_selection_look_different(scene, net, digits):
+    acts = net.forward(digits[0])
+    scene.show_activations(acts, animate=False)
+    winner = int(np.argmax(acts[-1]))
+    scene.set_selection(3, winner)
+    neurons, lay = scene._neurons, scene.layout_
+    r = lay.radii[3]
+    ring = neurons.ring_radius(3)
+    assert neurons.winner() == winner
+    assert lay.label_gap - (ring - r) >= 4  # the label keeps clear of the ring (3 px pen)
+    image = scene.grab().toImage()
+    p = scene.neuron_widget_pos(3, winner)
+    top = scene.neuron_widget_pos(3, winner - 1 if winner else winner + 1)
+    scale = abs(top.y() - p.y()) / abs(lay.positions[3][1, 1] - lay.positions[3][0, 1])
+    ring_rgb = _pixel(image, QtCore.QPoint(p.x(), round(p.y() - ring * scale)))
+    square_rgb = _pixel(image, QtCore.QPoint(round(p.x() - (ring + 3.5) * scale), p.y()))
+    assert np.abs(ring_rgb - np.array(colors.WINNER)).max() <= 40
+    assert np.abs(square_rgb - np.array(colors.SELECTION)).max() <= 40
+
+
+def test_the_animation_starts_from_the_picture_shown(qtbot, scene, net, digits):
+    first, second = net.forward(digits[0]), net.forward(digits[1])
+    scene.show_activations(first, animate=False)
+    scene.layer_duration = 0.3
+    shown = []
+    scene.outputsShown.connect(shown.append)
+    scene.show_activations(second, animate=True)
+    assert scene.is_animating()
+    # Not dark: the hidden and output layers still show the first input's values ...
+    np.testing.assert_allclose(scene.shown_outputs(), first[-1])
+    for (layer, index), rgb in _neuron_colours(scene).items():
+        assert np.abs(rgb - _expected_fill(first[layer][index])).max() <= 3
+    # ... and end on the second's; the outputs were announced when they changed on screen.
+    qtbot.waitUntil(lambda: not scene.is_animating(), timeout=3000)
+    np.testing.assert_allclose(shown[-1], second[-1])
+    for (layer, index), rgb in _neuron_colours(scene).items():
+        assert np.abs(rgb - _expected_fill(second[layer][index])).max() <= 3
+
+
+def test_weights_are_reread_on_a_signal_never_per_frame(qtbot, window, net, digits, monkeypatch):
+    from digitviz.gui.scene import network_scene
+
+    made = []
+    real = network_scene.LinePlan
+    monkeypatch.setattr(network_scene, "LinePlan", lambda *a: made.append(1) or real(*a))
+    window.animation_enabled = False
+    for x in digits:  # pen frames and strokes: no weights re-read
+        window.state.set_input(x, final=False)
+        window.state.set_input(x, final=True)
+    assert made == []
+    net.weights[2][:] = 0.0  # an edit in place, announced
+    net.weights[2][4, 7] = 1.0
+    window.state.refresh()
+    assert len(made) == 1
+    window.scene.view_mode = "weights"
+    assert window.scene._conns[2].batches.drawn[-1] == 4 * 16 + 7
+
+
+def test_the_prediction_settles_with_the_output_layer(qtbot, window, net, digits):
+    scene, panel = window.scene, window.prediction_panel
+    window.animation_enabled = False
+    window.show_input(digits[0].reshape(28, 28))
+    before = net.forward(digits[0])[-1]
+    np.testing.assert_allclose(panel.outputs(), before)
+    window.animation_enabled = True
+    scene.layer_duration = 0.2
+    window.show_input(digits[1].reshape(28, 28))
+    assert scene.is_animating()
+    np.testing.assert_allclose(panel.outputs(), before)  # the signal has not arrived yet
+    with qtbot.waitSignal(scene.animationFinished, timeout=3000):
+        pass
+    np.testing.assert_allclose(panel.outputs(), net.forward(digits[1])[-1])
+    assert panel.digit_label.text() == str(int(np.argmax(net.forward(digits[1])[-1])))
+
+
+def test_the_tooltip_writes_the_formula_as_the_inspector_does(scene, net, digits):
+    scene.show_activations(net.forward(digits[0]), animate=False)
+    assert "z = w · x + b" in scene.tooltip_text(1, 0)
+    assert "z = w · a⁽¹⁾ + b" in scene.tooltip_text(2, 0)
+    assert " . " not in scene.tooltip_text(3, 0)
+
+
+def test_a_same_shape_network_animates_from_the_picture_shown(qtbot, window, net, digits):
+    scene = window.scene
+    window.animation_enabled = False
+    window.show_input(digits[0].reshape(28, 28))
+    before = scene.shown_outputs()
+    window.animation_enabled = True
+    scene.layer_duration = 0.3
+    other = Network.random([784, 16, 16, 10], np.random.default_rng(5))
+    window.set_network(other)
+    assert scene.network is other and scene.is_animating()
+    np.testing.assert_allclose(scene.shown_outputs(), before)  # not dark while the signal travels
+    qtbot.waitUntil(lambda: not scene.is_animating(), timeout=3000)
+    np.testing.assert_allclose(scene.shown_outputs(), other.forward(digits[0])[-1])

@@ -12,7 +12,16 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.preprocess import CENTRE, MnistSteps, centre_of_mass
 from ..widgets.images import grey_image
@@ -116,8 +125,8 @@ class InputView(QWidget):
 
     ``set_input`` shows the (28, 28) input; ``set_steps`` gives the preprocessing stages of the
     drawing and the canvas image (steps None: the input was fed as it is, e.g. a test digit).
-    The steps are worked out and drawn only while the toggle is on. Both views take about the
-    same height, so turning the steps on does not squeeze the canvas.
+    The steps are worked out and drawn only while the toggle is on. Both views are pages of one
+    stack of a fixed height, so turning the steps on or off never moves or resizes the canvas.
     """
 
     def __init__(self, parent: QWidget | None = None):
@@ -170,9 +179,15 @@ class InputView(QWidget):
             grid.addWidget(caption, 1, i)
             grid.setColumnStretch(i, 1)
         self.fed_note = _caption("A 28x28 image fed as it is: no preprocessing.")
+        policy = self.fed_note.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its line stays reserved: nothing moves when it shows
+        self.fed_note.setSizePolicy(policy)
         self.fed_note.hide()
         grid.addWidget(self.fed_note, 2, 0, 1, 4)
-        self.steps.setVisible(False)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.plain)
+        self.pages.addWidget(self.steps)
+        self.pages.setFixedHeight(max(self.plain.sizeHint().height(), self.steps.sizeHint().height()))
 
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>What the network sees</b>"))
@@ -182,8 +197,7 @@ class InputView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(header)
-        layout.addWidget(self.plain)
-        layout.addWidget(self.steps)
+        layout.addWidget(self.pages)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._input: np.ndarray | None = None
         self._steps: MnistSteps | None = None
@@ -226,7 +240,6 @@ class InputView(QWidget):
 
     @Slot(bool)
     def _on_steps_box_toggled(self, shown: bool) -> None:
-        self.plain.setVisible(not shown)
-        self.steps.setVisible(shown)
+        self.pages.setCurrentWidget(self.steps if shown else self.plain)
         if shown:
             self._show_steps()

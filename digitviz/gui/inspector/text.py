@@ -1,4 +1,4 @@
-"""Words and filled-in formulas for the inspector: names of neurons, ``a = f(w . x + b)`` with numbers."""
+"""Words and filled-in formulas for the inspector: names of neurons, ``a = f(w · x + b)`` with numbers."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def formula_html(network: Network, layer: int, index: int, wx: float, bias: floa
                  blank: bool) -> str:
     """The neuron's computation with its numbers, as rich text.
 
-    ``wx`` is the weighted sum w . x (without the bias), ``z = wx + bias``, ``a`` the activation.
+    ``wx`` is the weighted sum w · x (without the bias), ``z = wx + bias``, ``a`` the activation.
     """
     f = network.activation_of(layer)
     src = source_symbol(layer)

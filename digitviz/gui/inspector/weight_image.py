@@ -32,8 +32,9 @@ DIVERGING = pg.ColorMap(
 def diverging_lut(n: int = 256) -> np.ndarray:
     """(n, 4) uint8 RGBA lookup table of :data:`DIVERGING`; index (n - 1) / 2 is white (zero)."""
     return DIVERGING.getLookupTable(nPts=n, alpha=True)
-# Ink on paper, for images that are inputs (0 white, 1 black) rather than signed values.
-INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(255, 255, 255), (17, 24, 39)], dtype=np.ubyte))
+# Light ink on black, for images that are inputs (0 black, 1 white) rather than signed values:
+# the canvas, the network's view and the scene's grid draw digits the same way.
+INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(0, 0, 0), (255, 255, 255)], dtype=np.ubyte))
 
 
 def symmetric_limit(values: np.ndarray) -> float:

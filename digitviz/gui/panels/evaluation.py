@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -72,21 +73,30 @@ class EvaluationView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self.table = QTableWidget(10, 11, self)
-        self.table.setHorizontalHeaderLabels([str(d) for d in range(10)] + ["% right"])
+        self.table.setHorizontalHeaderLabels([str(d) for d in range(10)] + ["%"])
         self.table.setVerticalHeaderLabels([str(d) for d in range(10)])
+        self.table.horizontalHeaderItem(10).setToolTip("% right: the share of each digit read right")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        small = self.table.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        for widget in (self.table, self.table.horizontalHeader(), self.table.verticalHeader()):
+            widget.setFont(small)
         metrics = self.table.fontMetrics()
-        cell_width = metrics.horizontalAdvance("0000") + 12  # room for 1,135 ones
-        cell_height = metrics.height() + 8
-        for header, size in ((self.table.horizontalHeader(), cell_width), (self.table.verticalHeader(), cell_height)):
-            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-            header.setDefaultSectionSize(size)
-            header.setMinimumSectionSize(10)
-        self.table.horizontalHeader().resizeSection(10, metrics.horizontalAdvance("% right") + 12)
+        # Columns share the width there is (stretch), never narrower than "1135" or "99.9":
+        # the matrix fits its column without a sideways scroll bar.
+        self._cell_min = max(metrics.horizontalAdvance("0000"), metrics.horizontalAdvance("99.9")) + 8
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        cell_height = metrics.height() + 6
+        h, v = self.table.horizontalHeader(), self.table.verticalHeader()
+        h.setMinimumSectionSize(self._cell_min)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        v.setDefaultSectionSize(cell_height)
+        v.setMinimumSectionSize(10)
         self.table.setToolTip("Rows: true digit. Columns: the network's answer. Click a cell to browse those digits.")
         for row in range(10):
             for col in range(11):
@@ -104,8 +114,11 @@ class EvaluationView(QWidget):
             button = QToolButton(self)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setIconSize(QSize(40, 40))
-            # A fixed size, known before any text is set, so the dock is wide enough from the start.
-            button.setFixedSize(metrics.horizontalAdvance("8→0 99.9%") + 12, 40 + metrics.height() + 12)
+            # A fixed size for a two-line caption ("8→0" over "99.9%"), known before any text is
+            # set: six fit the column at 1366x768 and no caption is cut.
+            fm = button.fontMetrics()
+            button.setFixedSize(max(44, fm.horizontalAdvance("8→0"), fm.horizontalAdvance(">99.9%")) + 10,
+                                40 + 2 * fm.height() + 10)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _checked=False, i=i: self._on_mistake_clicked(i))
             grid.addWidget(button, i // MISTAKES_PER_ROW, i % MISTAKES_PER_ROW)
@@ -120,6 +133,10 @@ class EvaluationView(QWidget):
         layout.addLayout(grid)
         layout.addStretch(1)
         put_in_scroll_area(self, content)
+        # It fits its column: never a sideways scroll bar, and the column is as wide as it needs.
+        scroll = self.findChild(QScrollArea)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
 
         self._pending_timer = QTimer(self)
         self._pending_timer.setSingleShot(True)
@@ -139,10 +156,12 @@ class EvaluationView(QWidget):
 
     def _fit_table(self) -> None:
         h, v = self.table.horizontalHeader(), self.table.verticalHeader()
-        width = v.sizeHint().width() + sum(h.sectionSize(c) for c in range(11)) + 2 * self.table.frameWidth()
-        height = h.sizeHint().height() + sum(v.sectionSize(r) for r in range(10)) + 2 * self.table.frameWidth()
-        self.table.setFixedSize(width, height)
-        self.table.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        frame = 2 * self.table.frameWidth()
+        width = v.sizeHint().width() + 11 * self._cell_min + frame
+        height = h.sizeHint().height() + sum(v.sectionSize(r) for r in range(10)) + frame
+        self.table.setMinimumWidth(width)
+        self.table.setFixedHeight(height)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     # -- updates ------------------------------------------------------------------------------
 
@@ -204,7 +223,7 @@ class EvaluationView(QWidget):
             truth, answer = int(digits.labels[index]), int(evaluation.predictions[index])
             confidence = float(evaluation.confidences[index])
             button.setIcon(QIcon(digit_pixmap(digits.images[index], 40)))
-            button.setText(f"{truth}→{answer} {_percent_down(confidence)}")
+            button.setText(f"{truth}→{answer}\n{_percent_down(confidence)}")
             button.setToolTip(f"Test digit #{index}: a {truth}, read as {answer} with {100 * confidence:.1f}% "
                               "confidence. Click to show it.")
             button.setVisible(True)

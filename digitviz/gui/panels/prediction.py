@@ -1,10 +1,14 @@
 """The prediction: the winning digit, big, how sure the network is, and all ten outputs as bars.
 
 It follows ``AppState.activationsChanged``, at display rate while the pen moves, so an update
-only stores ten numbers and asks for a repaint: no widgets are made or rebuilt.
+only stores ten numbers and asks for a repaint: no widgets are made or rebuilt. Connected to the
+scene's ``outputsShown`` (:meth:`PredictionPanel.show_outputs`), it follows what the scene's output
+column shows instead, so an animated answer appears here when the signal arrives there.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Slot
@@ -108,19 +112,36 @@ class PredictionPanel(QWidget):
         layout.setSpacing(8)
         layout.addLayout(answer, 2)
         layout.addWidget(self.bars, 3)
+        self._paced = False
         state.activationsChanged.connect(self._on_state_activations_changed)
         self._on_state_activations_changed(True)
 
+    @Slot(object)
+    def show_outputs(self, outputs) -> None:
+        """Show ``outputs``, the (n_out,) values the scene's output column shows now (None: no
+        input). Once called, the panel follows these rather than the state's activations."""
+        self._paced = True
+        self._show(None if outputs is None else np.asarray(outputs, dtype=float))
+
+    def outputs(self) -> np.ndarray | None:
+        """The output values on display, or None."""
+        return self.bars.values()
+
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:
+        if self._paced:
+            return
         prediction = self.state.prediction
-        if prediction is None:
+        self._show(None if prediction is None else prediction[1])
+
+    def _show(self, outputs: np.ndarray | None) -> None:
+        if outputs is None:
             self.digit_label.setText("–")
             self.digit_label.setEnabled(False)
             self.confidence_label.setText("Draw a digit")
             self.bars.set_values(None)
             return
-        digit, outputs = prediction
+        digit = int(np.argmax(outputs))
         self.digit_label.setEnabled(True)
         self.digit_label.setText(str(digit))
         self.confidence_label.setText(self._confidence_text(digit, outputs))
@@ -129,6 +150,33 @@ class PredictionPanel(QWidget):
     def _confidence_text(self, digit: int, outputs: np.ndarray) -> str:
         runner = int(np.argsort(outputs)[-2]) if outputs.size > 1 else digit
         if self.state.network.output_activation == "softmax":
-            return f"{outputs[digit]:.0%} sure\nnext: {runner} ({outputs[runner]:.0%})"
+            return f"{percent(outputs[digit])} sure\nnext: {runner} ({percent(outputs[runner])})"
         # Sigmoid outputs are ten separate yes/no answers, not probabilities that sum to 1.
-        return f"output {outputs[digit]:.2f}\nnext: {runner} ({outputs[runner]:.2f})"
+        return f"output {value(outputs[digit])}\nnext: {runner} ({value(outputs[runner])})"
+
+
+def percent(p: float) -> str:
+    """A probability for people: never "100%" unless it is 1, never "0%" unless it is 0.
+
+    0.998 -> "99.8%", 0.9996 -> ">99.9%", 0.42 -> "42%", 0.003 -> "<1%".
+    """
+    p = float(p)
+    if p >= 1.0 or p <= 0.0:
+        return f"{p:.0%}"
+    if p >= 0.999:
+        return ">99.9%"
+    if p >= 0.99:
+        return f"{math.floor(p * 1000) / 10:.1f}%"
+    if p < 0.01:
+        return "<1%"
+    return f"{min(round(p * 100), 99)}%"
+
+
+def value(v: float) -> str:
+    """An output in [0, 1] with two decimals that never round to a certainty: ">0.99", "<0.01"."""
+    v = float(v)
+    if 0.995 <= v < 1.0:
+        return ">0.99"
+    if 0.0 < v < 0.005:
+        return "<0.01"
+    return f"{v:.2f}"

@@ -1,15 +1,17 @@
 """The clock of the layer-by-layer animation.
 
 ``progress`` runs from 0 to ``steps`` (the number of weight layers): during step k (progress in
-[k, k + 1)) the signal travels along the connections into layer k + 1, which lights up when it
-arrives. Frames come from a precise timer at display rate; the scene turns a progress value into
-a picture with array operations only.
+[k, k + 1)) the signal travels along the connections into layer k + 1, which turns from the
+values it showed to the new ones when the signal arrives (:func:`arrival`). Frames come from
+a precise timer at display rate; the scene turns a progress value into a picture with array
+operations only.
 """
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
 from PySide6 import QtCore
 
 
@@ -63,3 +65,10 @@ class Propagation(QtCore.QObject):
             self.finished.emit()
         else:
             self.frame.emit(p)
+
+
+def arrival(t: float) -> float:
+    """How far a layer has turned to its new values when the signal is ``t`` of the way to it:
+    0 until 0.7, then an ease to 1 at the end of the step."""
+    u = float(np.clip((t - 0.7) / 0.3, 0.0, 1.0))
+    return u * u * (3.0 - 2.0 * u)

@@ -122,6 +122,13 @@ class LineBatches:
         else:
             self.runs = []
 
+    def levels(self) -> np.ndarray:
+        """The (n,) signed levels these batches were made from (0: not drawn)."""
+        out = np.zeros(len(self.segments), dtype=np.int16)
+        level = (self.keys >> 1).astype(np.int16)
+        out[self.drawn] = np.where(self.keys & 1, level, -level)
+        return out
+
     def first_at_level(self, level: int) -> int:
         """Index of the first drawn line (in drawing order) whose level is at least ``level``."""
         return int(np.searchsorted(self.keys, 2 * level))
@@ -152,23 +159,21 @@ class ConnectionsItem(QtWidgets.QGraphicsObject):
     """All connections into one layer.
 
     ``reveal`` in [0, 1] draws each line from its source up to that fraction of its length (the
-    signal view's animation); 1 is the whole line. With an emphasis mask set (a selected neuron's
-    connections), the other lines are drawn dimmed and the emphasised ones bright on top.
+    animation); 1 is the whole line. While it is below 1, ``previous`` batches (what was shown
+    before the new input) stay drawn underneath, so the new picture grows over the old one
+    instead of out of darkness. With an emphasis mask set (a selected neuron's connections),
+    the other lines are drawn dimmed and the emphasised ones are left to :class:`EmphasisItem`.
     """
 
-    def __init__(self, segments: np.ndarray, pens: PenTable, dim_pens: PenTable,
-                 bold_pens: PenTable, parent=None) -> None:
+    def __init__(self, segments: np.ndarray, pens: PenTable, dim_pens: PenTable, parent=None) -> None:
         super().__init__(parent)
         self.batches = LineBatches(segments)
-        self._pens, self._dim_pens, self._bold_pens = pens, dim_pens, bold_pens
+        self.previous: LineBatches | None = None
+        self._pens, self._dim_pens = pens, dim_pens
         self._reveal = 1.0
         self._emphasis: np.ndarray | None = None  # (n,) bool over all segments
         self._scratch = np.zeros((0, 4))
-        x0 = min(segments[:, 0].min(), segments[:, 2].min())
-        x1 = max(segments[:, 0].max(), segments[:, 2].max())
-        y0 = min(segments[:, 1].min(), segments[:, 3].min())
-        y1 = max(segments[:, 1].max(), segments[:, 3].max())
-        self._bounds = QtCore.QRectF(x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4)
+        self._bounds = segment_bounds(segments)
         self._cached = False
 
     # -- state --------------------------------------------------------------------------------
@@ -178,6 +183,11 @@ class ConnectionsItem(QtWidgets.QGraphicsObject):
         when it is the same, unchanged object."""
         if batches is not self.batches or changed:
             self.batches = batches
+            self.update()
+
+    def set_previous(self, batches: LineBatches | None) -> None:
+        if batches is not self.previous:
+            self.previous = batches
             self.update()
 
     def set_reveal(self, fraction: float) -> None:
@@ -220,23 +230,90 @@ class ConnectionsItem(QtWidgets.QGraphicsObject):
     def boundingRect(self) -> QtCore.QRectF:
         return self._bounds
 
+    def _draw(self, painter: QtGui.QPainter, batches: LineBatches, segs: np.ndarray) -> None:
+        if self._emphasis is None:
+            batches.draw(painter, self._pens, segs)
+        else:
+            batches.draw(painter, self._dim_pens, segs, ~self._emphasis[batches.drawn])
+
+    def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
+        if self._reveal < 1.0 and self.previous is not None and len(self.previous):
+            self._draw(painter, self.previous, self.previous.sorted)
+        if self._reveal <= 0.0 or not len(self.batches):
+            return
+        segs = self.batches.sorted
+        if self._reveal < 1.0:
+            segs = grow(segs, self._reveal, self._scratch)
+            self._scratch = segs
+        self._draw(painter, self.batches, segs)
+
+
+def grow(segs: np.ndarray, fraction: float, out: np.ndarray | None = None) -> np.ndarray:
+    """(n, 4) segments cut to ``fraction`` of their length from their start (into ``out``)."""
+    if out is None or out.shape != segs.shape:
+        out = np.empty_like(segs)
+    out[:, 0:2] = segs[:, 0:2]
+    out[:, 2:4] = segs[:, 0:2] + fraction * (segs[:, 2:4] - segs[:, 0:2])
+    return out
+
+
+def segment_bounds(segments: np.ndarray) -> QtCore.QRectF:
+    if not len(segments):
+        return QtCore.QRectF()
+    x0 = min(segments[:, 0].min(), segments[:, 2].min())
+    x1 = max(segments[:, 0].max(), segments[:, 2].max())
+    y0 = min(segments[:, 1].min(), segments[:, 3].min())
+    y1 = max(segments[:, 1].max(), segments[:, 3].max())
+    return QtCore.QRectF(x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4)
+
+
+class EmphasisItem(QtWidgets.QGraphicsObject):
+    """The selected neuron's lines, bright, above the input grid: an input pixel's outgoing lines
+    start at that pixel; a first-layer neuron's incoming lines start at the grid's edge.
+
+    ``set_lines(segments, levels)`` takes the (m, 4) end points and (m,) signed levels of just
+    those lines (at most a layer's fan-in or fan-out: hundreds, not thousands).
+    """
+
+    def __init__(self, pens: PenTable, parent=None) -> None:
+        super().__init__(parent)
+        self._pens = pens
+        self.batches = LineBatches(np.zeros((0, 4)))
+        self.layer = 0  # the layer of connections these lines belong to (1 = into hidden 1)
+        self._reveal = 1.0
+        self._bounds = QtCore.QRectF()
+
+    def set_lines(self, layer: int, segments: np.ndarray | None, levels: np.ndarray | None) -> None:
+        self.prepareGeometryChange()
+        self.layer = layer
+        if segments is None or not len(segments):
+            self.batches = LineBatches(np.zeros((0, 4)))
+            self._bounds = QtCore.QRectF()
+        else:
+            self.batches = LineBatches(np.ascontiguousarray(segments, dtype=float))
+            self.batches.set_levels(levels)
+            self._bounds = segment_bounds(segments)
+        self.update()
+
+    def set_reveal(self, fraction: float) -> None:
+        fraction = float(min(max(fraction, 0.0), 1.0))
+        if fraction != self._reveal:
+            self._reveal = fraction
+            self.update()
+
+    def line_count(self) -> int:
+        return len(self.batches)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._bounds
+
     def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
         if self._reveal <= 0.0 or not len(self.batches):
             return
         segs = self.batches.sorted
         if self._reveal < 1.0:
-            if self._scratch.shape != segs.shape:
-                self._scratch = np.empty_like(segs)
-            s = self._scratch
-            s[:, 0:2] = segs[:, 0:2]
-            s[:, 2:4] = segs[:, 0:2] + self._reveal * (segs[:, 2:4] - segs[:, 0:2])
-            segs = s
-        if self._emphasis is None:
-            self.batches.draw(painter, self._pens, segs)
-            return
-        strong = self._emphasis[self.batches.drawn]
-        self.batches.draw(painter, self._dim_pens, segs, ~strong)
-        self.batches.draw(painter, self._bold_pens, segs, strong)
+            segs = grow(segs, self._reveal)
+        self.batches.draw(painter, self._pens, segs)
 
 
 class PulseItem(QtWidgets.QGraphicsObject):

@@ -33,8 +33,7 @@ class SceneController(QObject):
         scene.view_mode = read_choice("scene/view_mode", VIEW_MODES, "signal")
         self._make_actions()
         self.state.networkChanged.connect(self._on_state_network_changed)
-        # Same-shape weights (training, a snapshot) keep the layout, zoom and selection.
-        self.state.parametersChanged.connect(self._on_state_network_changed)
+        self.state.parametersChanged.connect(self._on_state_parameters_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
         scene.set_network(self.state.network)
         scene.show_activations(self.state.activations, animate=False)
@@ -76,7 +75,14 @@ class SceneController(QObject):
 
     @Slot()
     def _on_state_network_changed(self) -> None:
-        self.scene.set_network(self.state.network)
+        # Another network of the same shape (undo, a snapshot) keeps the picture on screen, and
+        # the new activations that follow animate from it; another shape is laid out afresh.
+        self.scene.update_parameters(self.state.network)
+
+    @Slot()
+    def _on_state_parameters_changed(self) -> None:
+        # Same shape, new weights: rebuild what is derived from them, once, here (not per frame).
+        self.scene.update_parameters(self.state.network)
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:

@@ -69,18 +69,23 @@ class GradientView(QtCore.QObject):
     # -- shape and values -----------------------------------------------------------------------
 
     def rebuild(self, layout: SceneLayout, conns: list[ConnectionsItem]) -> None:
-        """A network of a new shape: segments reversed, a new arrows item, no values."""
+        """A network of a new shape (or laid out anew): segments reversed, no values; the arrows
+        item stays when the shape does."""
         self.stop()
-        if self.nudges_item is not None:
+        same_shape = self.nudges_item is not None and self.nudges_item.layout.sizes == layout.sizes
+        if self.nudges_item is not None and not same_shape:
             self._box.removeItem(self.nudges_item)
         self.layout, self._conns = layout, conns
         self.batches = []
         for layer in range(1, len(layout.sizes)):
             segs = layout.segments(layer)
             self.batches.append(LineBatches(np.ascontiguousarray(segs[:, [2, 3, 0, 1]])))
-        self.nudges_item = NudgesItem(layout)
-        self.nudges_item.setZValue(8)  # over the lines and pulses, under the neurons
-        self._box.addItem(self.nudges_item, ignoreBounds=True)
+        if same_shape:
+            self.nudges_item.set_layout(layout)
+        else:
+            self.nudges_item = NudgesItem(layout)
+            self.nudges_item.setZValue(8)  # over the lines and pulses, under the neurons
+            self._box.addItem(self.nudges_item, ignoreBounds=True)
         self._dW, self._nudges = None, None
 
     def set_gradient(self, dW: list[np.ndarray] | None, nudges: list[np.ndarray | None] | None,

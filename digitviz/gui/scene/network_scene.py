@@ -1,9 +1,14 @@
 """The network scene: every neuron, every connection, activations propagating layer by layer.
 
-:class:`NetworkScene` is a self-contained widget. Feed it a network (``set_network``) and the
-activations of every layer for an input (``show_activations``, from ``Network.forward``); it
-never computes network maths itself. Line strengths and layouts are display arithmetic on the
-weights, done once per network or once per input with NumPy.
+:class:`NetworkScene` is a self-contained widget. Feed it a network (``set_network``, or
+``update_parameters`` for new weights of the same shape) and the activations of every layer for
+an input (``show_activations``, from ``Network.forward``); it never computes network maths
+itself. Line strengths and layouts are display arithmetic on the weights, done once per set of
+weights (or per view size) and once per input with NumPy; nothing is copied or compared per frame.
+
+The network is laid out for the view's size (``layout_network``), so it fills the view with big
+circles in tall columns, and again whenever the view is resized (unless the user zoomed).
+An animated input flows from the picture on screen to the new one, layer by layer.
 """
 
 from __future__ import annotations
@@ -11,37 +16,38 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .animation import Propagation
-from .connections import (
-    ConnectionsItem,
-    LineBatches,
-    PenTable,
-    PulseItem,
-    cap_levels,
-    quantise,
-    selection_mask,
-    share_cap,
-)
-from .export import export_widget
+from .animation import Propagation, arrival
+from .connections import ConnectionsItem, EmphasisItem, LineBatches, PenTable, PulseItem, selection_mask
+from .geometry import ScreenGeometry
 from .gradient_view import GradientView
-from .layout import layout_network
-from .neurons import NeuronsItem
+from .layout import clip_starts_to_rect_exit, layout_network
+from .lines import LinePlan, selection_lines
+from .neurons import InputGridItem, NeuronsItem
 from .view import Box, View, describe_neuron
 
 VIEW_MODES = ("signal", "weights", "gradient")
 
 
-class NetworkScene(QtWidgets.QWidget):
-    """The whole network, zoomable: see the module docstring."""
+class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
+    """The whole network, zoomable: see the module docstring.
+
+    Signals: ``neuronClicked(layer, index)``, ``neuronHovered(layer, index)``, ``emptyClicked()``,
+    ``animationFinished()``, and ``outputsShown(values)`` with the (n_out,) output values the
+    output column shows now (None when unlit): during an animation, when the signal arrives.
+    """
 
     neuronClicked = QtCore.Signal(int, int)
     neuronHovered = QtCore.Signal(int, int)
     emptyClicked = QtCore.Signal()
     animationFinished = QtCore.Signal()
+    outputsShown = QtCore.Signal(object)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         QtGui.QPixmapCache.setCacheLimit(max(QtGui.QPixmapCache.cacheLimit(), 96 * 1024))
+        self.network = None
+        self.layout_ = None  # before the view: it reports resizes from the start
+        self._user_view = False  # the user zoomed or panned: keep their view on resize
         box = QtWidgets.QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         self._view = View(self)
@@ -50,7 +56,6 @@ class NetworkScene(QtWidgets.QWidget):
         self._box.emptyClicked.connect(self.emptyClicked)
         self._box.setLimits(minXRange=40.0, maxXRange=8000.0)
         self._box.sigRangeChangedManually.connect(self._on_box_range_changed_manually)
-        self._user_view = False  # the user zoomed or panned: keep their view on resize
         self._view.setCentralItem(self._box)
         self._pens = PenTable(1.0)
         self._dim_pens = PenTable(1.0, dim=0.28)
@@ -59,23 +64,30 @@ class NetworkScene(QtWidgets.QWidget):
         self._anim = Propagation(self)
         self._anim.frame.connect(self._on_anim_frame)
         self._anim.finished.connect(self._on_anim_finished)
-        self.network = None
-        self.layout_ = None
+        self._layout_key: tuple | None = None
         self._line_cap = 13_000
+        self._layer_duration = 0.2
+        self._plan: LinePlan | None = None
         self._weight_batches: list[LineBatches] = []
-        self._weights_seen: list[np.ndarray] = []
+        self._levels: list[np.ndarray] = []
         self._animation_enabled = True
         self._view_mode = "signal"
         self._activations: list[np.ndarray] | None = None
+        self._shown: list[np.ndarray | None] = []  # the values on screen now, per layer
+        self._from: list[np.ndarray] = []  # where an animation started
         self._conns: list[ConnectionsItem] = []
         self._neurons: NeuronsItem | None = None
+        self._grid: InputGridItem | None = None
+        self._emphasis = EmphasisItem(self._bold_pens)
+        self._emphasis.setZValue(2)  # above the input grid, below the neurons
+        self._box.addItem(self._emphasis, ignoreBounds=True)
         self._pulse = PulseItem(self._pulse_pens)
         self._pulse.setZValue(5)
         self._box.addItem(self._pulse, ignoreBounds=True)
         self._gradient = GradientView(self._box, self._pulse_pens, self)
-        self._weight_strength: list[np.ndarray] = []
-        self._positive: list[np.ndarray] = []
         self._signal_batches: list[LineBatches] = []
+        self._segments: list[np.ndarray] = []  # per layer of connections: (n, 4) end points
+        self._signal_segments: list[np.ndarray] = []  # the same, input lines from the grid's edge
         self._selection: tuple[int, int] | None = None
         self._step = -1
         self._notice = ""
@@ -89,7 +101,8 @@ class NetworkScene(QtWidgets.QWidget):
         same_shape = self.network is not None and list(self.network.sizes) == list(network.sizes)
         self.network = network
         if not same_shape:
-            self._build_items(network.sizes)
+            self._selection = None
+            self._build_items()
         self._load_weights()
         self._activations = None
         self._apply_levels()
@@ -97,18 +110,42 @@ class NetworkScene(QtWidgets.QWidget):
         if not same_shape:
             self.fit_view()
 
-    def _build_items(self, sizes) -> None:
-        for item in self._conns + ([self._neurons] if self._neurons else []):
+    def update_parameters(self, network) -> None:
+        """New weights for the shown shape (a training step, an edit, ``AppState.refresh``):
+        rebuild what is derived from the weights, keep layout, zoom, selection and input.
+        A network of another shape is shown with :meth:`set_network` instead."""
+        if self.network is None or list(self.network.sizes) != list(network.sizes):
+            self.set_network(network)
+            return
+        self._anim.stop()
+        self.network = network
+        self._load_weights()
+        self._apply_levels()
+        self._show_final()
+
+    def _build_items(self) -> None:
+        """Lay the network out for the view's size and make its items (no levels yet)."""
+        for item in self._conns + [i for i in (self._neurons, self._grid) if i is not None]:
             self._box.removeItem(item)
-        self.layout_ = lay = layout_network(sizes)
-        self._conns, self._signal_batches = [], []
-        for layer in range(1, len(sizes)):
+        w, h, top = self._layout_key = self._layout_size()
+        self.layout_ = lay = layout_network(self.network.sizes, w, h, top)
+        self._conns, self._signal_batches, self._segments, self._signal_segments = [], [], [], []
+        for layer in range(1, len(lay.sizes)):
             segs = lay.segments(layer)
-            item = ConnectionsItem(segs, self._pens, self._dim_pens, self._bold_pens)
+            self._segments.append(segs)
+            # The signal view (redrawn for every pen frame) draws input lines from the grid's
+            # edge: the part under the grid would double their cost, hidden by the lit pixels.
+            if layer == 1 and lay.grid_rect is not None:
+                segs = np.ascontiguousarray(clip_starts_to_rect_exit(segs, lay.grid_rect))
+            self._signal_segments.append(segs)
+            item = ConnectionsItem(self._segments[-1], self._pens, self._dim_pens)
             item.setZValue(0)
             self._box.addItem(item, ignoreBounds=True)
             self._conns.append(item)
             self._signal_batches.append(LineBatches(segs))
+        self._grid = InputGridItem(lay)
+        self._grid.setZValue(1)
+        self._box.addItem(self._grid, ignoreBounds=True)
         self._neurons = NeuronsItem(lay)
         self._neurons.setZValue(10)
         self._neurons.clicked.connect(self._on_neurons_clicked)
@@ -116,32 +153,36 @@ class NetworkScene(QtWidgets.QWidget):
         self._neurons.hoverLeft.connect(self._on_neurons_hover_left)
         self._neurons.emptyClicked.connect(self.emptyClicked)
         self._box.addItem(self._neurons)
-        self._selection = None
+        same_shape = self._gradient.layout is not None and self._gradient.layout.sizes == lay.sizes
+        dW, nudges = (self._gradient.dW, self._gradient.nudges()) if same_shape else (None, None)
         self._gradient.rebuild(lay, self._conns)
+        if dW is not None or nudges is not None:  # a relayout keeps the gradient shown
+            self._gradient.set_gradient(dW, nudges, self._line_cap)
+
+    def _relayout(self) -> None:
+        """The view changed size: lay the same network out again for it. A running forward
+        animation ends at once; the wishes flowing back (the gradient) start over."""
+        backward = self._gradient.is_running() or self._gradient.pending
+        self._anim.stop()
+        self._build_items()
+        self._build_weight_batches()
+        self._apply_levels()
+        self._show_final()
+        if backward and self._animation_enabled:
+            self._gradient.start(self._layer_duration * 1.5, self._view_mode == "gradient")
 
     def _load_weights(self) -> None:
-        """Line strengths |w| / (99th percentile of the layer's |w|) and signs, and the weights
-        view's batches: computed once per set of weights, not per input."""
-        self._weight_strength, self._positive = [], []
-        for w in self.network.weights:
-            mag = np.abs(w).ravel()
-            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
-            self._weight_strength.append(np.clip(mag / scale, 0.0, 1.0))
-            self._positive.append(w.ravel() > 0)
-        self._weights_seen = [w.copy() for w in self.network.weights]
+        """What the lines show, from the weights: once per set of weights, not per input."""
+        self._plan = LinePlan(self.network.weights, self._line_cap)
         self._build_weight_batches()
-
-    def _weights_edited(self) -> bool:
-        """True when the network's arrays were changed in place since they were last drawn."""
-        return any(w.shape != seen.shape or not np.array_equal(w, seen)
-                   for w, seen in zip(self.network.weights, self._weights_seen))
 
     # -- input --------------------------------------------------------------------------------
 
     def show_activations(self, activations, animate: bool = False) -> None:
         """Show every layer's activations (``Network.forward(x)``: a list, input first, of (n_l,)
         arrays), or the empty state for None. With ``animate`` (and animation enabled) the signal
-        travels layer by layer; a running animation is interrupted either way."""
+        travels layer by layer from the picture shown now to the new one; a running animation is
+        interrupted either way."""
         if self.network is None:
             raise RuntimeError("set_network first")
         if activations is not None:
@@ -150,12 +191,11 @@ class NetworkScene(QtWidgets.QWidget):
                 raise ValueError(f"activations of sizes {[len(a) for a in activations]} do not fit "
                                  f"the {self.network.shape_text} network")
         self._anim.stop()
+        previous = [item.batches for item in self._conns]
         self._activations = activations
-        if self._weights_edited():
-            self._load_weights()
         self._apply_levels()
         if animate and self._animation_enabled and activations is not None:
-            self._start_animation()
+            self._start_animation(previous)
         else:
             self._show_final()
 
@@ -163,35 +203,36 @@ class NetworkScene(QtWidgets.QWidget):
         return self._activations
 
     def replay(self) -> None:
-        """Play the propagation of the current input again (even with animation turned off)."""
+        """Play the propagation of the current input again (even with animation turned off),
+        from an unlit network."""
         if self._activations is not None:
             self._anim.stop()
-            self._start_animation()
+            self._shown = [None] * len(self._activations)
+            self._start_animation([None] * len(self._conns))
 
     def _apply_levels(self) -> None:
         """Quantise line strengths for the current view and input, capped at ``line_cap``."""
-        acts = self._activations
-        allow = share_cap([len(s) for s in self._weight_strength], self._line_cap)
+        acts, plan = self._activations, self._plan
         total_drawable, shown = 0, 0
-        for k, (item, sig) in enumerate(zip(self._conns, self._signal_batches)):
-            strength_w, positive = self._weight_strength[k], self._positive[k]
-            if acts is None:
-                signal = np.zeros_like(strength_w)
-            else:
-                n_out, n_in = self.network.weights[k].shape
-                source = np.clip(np.abs(acts[k]), 0.0, 1.0)
-                signal = (strength_w.reshape(n_out, n_in) * source[None, :]).ravel()
-            levels = quantise(signal, positive)
-            drawable = int(np.count_nonzero(levels))
-            sig.set_levels(cap_levels(levels, signal, allow[k]))
+        self._levels = []
+        for k, item in enumerate(self._conns):
+            levels, capped = plan.signal_levels(k, None if acts is None else acts[k])
+            sig = LineBatches(self._signal_segments[k])  # a new object: the old one may still show
+            sig.set_levels(capped)
+            self._signal_batches[k] = sig
             if self._view_mode == "weights":
-                drawable = len(strength_w)
+                drawable = len(levels)
                 item.set_batches(self._weight_batches[k], changed=False)
+                self._levels.append(plan.weight_levels[k])
             elif self._view_mode == "gradient":
-                drawable = len(self._gradient.batches[k])
-                item.set_batches(self._gradient.batches[k])
+                grad = self._gradient.batches[k]
+                drawable = len(grad)
+                item.set_batches(grad)
+                self._levels.append(grad.levels())
             else:
+                drawable = int(np.count_nonzero(levels))
                 item.set_batches(sig)
+                self._levels.append(levels)
             item.set_cached(self._view_mode == "weights")
             total_drawable += drawable
             shown += item.line_count()
@@ -200,14 +241,11 @@ class NetworkScene(QtWidgets.QWidget):
         self._apply_selection()
 
     def _build_weight_batches(self) -> None:
-        """The weights view's lines: they change only with the network or the line cap."""
-        allow = share_cap([len(s) for s in self._weight_strength], self._line_cap)
+        """The weights view's lines: they change only with the weights, the layout or the cap."""
         self._weight_batches = []
         for k, item in enumerate(self._conns):
-            strength = self._weight_strength[k]
-            batches = LineBatches(item.batches.segments)
-            batches.set_levels(cap_levels(quantise(strength, self._positive[k], floor=1),
-                                            strength, allow[k]))
+            batches = LineBatches(self._segments[k])  # from each pixel, under the see-through grid
+            batches.set_levels(self._plan.weight_levels[k])
             self._weight_batches.append(batches)
 
     @property
@@ -220,46 +258,51 @@ class NetworkScene(QtWidgets.QWidget):
     def line_cap(self, cap: int) -> None:
         self._line_cap = max(int(cap), 1)
         if self.network is not None:
-            self._build_weight_batches()
+            self._load_weights()
             self._gradient.set_gradient(self._gradient.dW, self._gradient.nudges(), self._line_cap)
             self._apply_levels()
             self._show_final()
 
     # -- animation ----------------------------------------------------------------------------
 
-    def _start_animation(self) -> None:
+    def _start_animation(self, previous: list[LineBatches | None]) -> None:
+        n_layers = len(self._activations)
+        shown = self._shown if len(self._shown) == n_layers else [None] * n_layers
+        self._from = [np.zeros_like(a) if s is None else s for s, a in zip(shown, self._activations)]
+        for item, old in zip(self._conns, previous):
+            item.set_previous(old if self._view_mode == "signal" else None)
         self._step = -1
         self._gradient.hide_for_forward()
-        self._anim.layer_duration = self.layer_duration
+        self._anim.layer_duration = self._layer_duration
         self._anim.start(len(self._conns))
 
     @QtCore.Slot(float)
     def _on_anim_frame(self, progress: float) -> None:
         n = len(self._conns)
-        step = min(int(progress), n - 1)
-        t = progress - step
         if progress >= n:
             self._show_final()
             return
+        step = min(int(progress), n - 1)
+        t = progress - step
         if step != self._step:
             self._step = step
-            item = self._conns[step]
-            self._pulse.set_batches(self._signal_batches[step], item.boundingRect())
+            self._pulse.set_batches(self._signal_batches[step], self._conns[step].boundingRect())
         signal_view = self._view_mode == "signal"
+        still = 0.0 if self._view_mode == "gradient" else 1.0  # the gradient appears flowing back, after
         for k, item in enumerate(self._conns):
-            if signal_view:
-                item.set_reveal(1.0 if k < step else (t if k == step else 0.0))
-            else:  # the gradient's lines appear when the wishes flow back, after this
-                item.set_reveal(0.0 if self._view_mode == "gradient" else 1.0)
+            item.set_reveal((1.0 if k < step else (t if k == step else 0.0)) if signal_view else still)
+        k = self._emphasis.layer - 1
+        self._emphasis.set_reveal((1.0 if k < step else (t if k == step else 0.0)) if signal_view else 1.0)
         self._pulse.set_progress(t)
-        lit = [1.0] + [1.0 if k < step else 0.0 for k in range(n)]
-        lit[step + 1] = min(max((t - 0.8) / 0.2, 0.0), 1.0)
-        self._neurons.set_values(self._activations, lit)
+        # Layer l (l >= 1) turns from its old values to the new ones as the signal arrives.
+        mix = [1.0] + [1.0 if k < step else (arrival(t) if k == step else 0.0) for k in range(n)]
+        self._set_shown([a1 if f >= 1.0 else (a0 if f <= 0.0 else a0 + f * (a1 - a0))
+                         for a0, a1, f in zip(self._from, self._activations, mix)])
 
     @QtCore.Slot()
     def _on_anim_finished(self) -> None:
         if self._gradient.pending and self._animation_enabled:
-            self._gradient.start(self.layer_duration * 1.5, self._view_mode == "gradient")
+            self._gradient.start(self._layer_duration * 1.5, self._view_mode == "gradient")
         self.animationFinished.emit()
 
     def _show_final(self) -> None:
@@ -267,11 +310,27 @@ class NetworkScene(QtWidgets.QWidget):
         self._pulse.set_batches(None)
         self._gradient.show_final()
         for item in self._conns:
+            item.set_previous(None)
             item.set_reveal(1.0)
+        self._emphasis.set_reveal(1.0)
         if self._neurons is not None:
-            values = self._activations or [None] * len(self.layout_.sizes)
-            self._neurons.set_values(values)
+            self._set_shown(self._activations or [None] * len(self.layout_.sizes))
         self._view.viewport().update()
+
+    def _set_shown(self, values: list[np.ndarray | None]) -> None:
+        old_out = self._shown[-1] if self._shown else None
+        self._shown = list(values)
+        self._neurons.set_values(self._shown)
+        if self._shown[0] is not self._grid.values():  # the same input all through an animation
+            self._grid.set_values(self._shown[0])
+        out = self._shown[-1]
+        if (out is None) != (old_out is None) or (out is not None and not np.array_equal(out, old_out)):
+            self.outputsShown.emit(None if out is None else out.copy())
+
+    def shown_outputs(self) -> np.ndarray | None:
+        """The (n_out,) output values on screen now (mid-animation: not yet the new ones)."""
+        out = self._shown[-1] if self._shown else None
+        return None if out is None else out.copy()
 
     def is_animating(self) -> bool:
         """The forward propagation or the backward flow of the wishes is playing."""
@@ -292,7 +351,7 @@ class NetworkScene(QtWidgets.QWidget):
     @property
     def layer_duration(self) -> float:
         """Seconds the signal takes to cross one layer of connections."""
-        return getattr(self, "_layer_duration", 0.2)
+        return self._layer_duration
 
     @layer_duration.setter
     def layer_duration(self, seconds: float) -> None:
@@ -315,6 +374,7 @@ class NetworkScene(QtWidgets.QWidget):
                 self._anim.stop()
                 self._apply_levels()
                 self._show_final()
+                self._fit_if_needed()
 
     # -- backpropagation (scene/gradient_view.py) ---------------------------------------------
 
@@ -330,7 +390,7 @@ class NetworkScene(QtWidgets.QWidget):
         if self._anim.is_running():
             self._gradient.hide_for_forward()
         elif animate and self._animation_enabled and nudges is not None:
-            self._gradient.start(self.layer_duration * 1.5, self._view_mode == "gradient")
+            self._gradient.start(self._layer_duration * 1.5, self._view_mode == "gradient")
         else:
             self._show_final()
 
@@ -342,8 +402,8 @@ class NetworkScene(QtWidgets.QWidget):
     # -- selection (the inspector calls these) -------------------------------------------------
 
     def set_selection(self, layer: int, index: int) -> None:
-        """Ring neuron (layer, index), emphasise its incoming connections (an input pixel's
-        outgoing ones) and dim the other lines."""
+        """Mark neuron (layer, index), bring out its incoming connections (an input pixel's
+        outgoing ones, from the pixel) and dim the other lines."""
         if self.layout_ is None or not (0 <= layer < len(self.layout_.sizes)
                                         and 0 <= index < self.layout_.sizes[layer]):
             raise ValueError(f"no neuron ({layer}, {index}) in this network")
@@ -357,13 +417,28 @@ class NetworkScene(QtWidgets.QWidget):
     def selection(self) -> tuple[int, int] | None:
         return self._selection
 
+    def emphasised_lines(self) -> np.ndarray:
+        """(m, 4) end points of the selection's bright lines, weakest first (empty: none)."""
+        return self._emphasis.batches.sorted
+
     def _apply_selection(self) -> None:
         sel = self._selection
-        if self._neurons is not None:
-            self._neurons.set_selection(sel)
+        if self._neurons is None:
+            return
+        self._neurons.set_selection(sel)
         for k, item in enumerate(self._conns, start=1):
             shape = self.network.weights[k - 1].shape
             item.set_emphasis(None if sel is None else selection_mask(shape, k, *sel))
+        grid = None
+        if sel is None:
+            self._emphasis.set_lines(0, None, None)
+        else:
+            into = max(sel[0], 1)
+            into, segs, levels, grid = selection_lines(
+                self.layout_, self.network.weights, self._segments[into - 1],
+                self._levels[into - 1], self._plan, sel, self._view_mode == "weights")
+            self._emphasis.set_lines(into, segs, levels)
+        self._grid.set_override(grid)
 
     # -- hovering and clicking ----------------------------------------------------------------
 
@@ -388,40 +463,6 @@ class NetworkScene(QtWidgets.QWidget):
 
     # -- geometry, view, export ---------------------------------------------------------------
 
-    def neuron_scene_pos(self, layer: int, index: int) -> QtCore.QPointF:
-        """Centre of neuron (layer, index) in scene units (layout coordinates)."""
-        x, y = self.layout_.positions[layer][index]
-        return QtCore.QPointF(float(x), float(y))
-
-    def neuron_viewport_pos(self, layer: int, index: int) -> QtCore.QPoint:
-        """Centre of neuron (layer, index) in ``viewport()`` pixels: send mouse events there."""
-        scene_pt = self._neurons.mapToScene(self.neuron_scene_pos(layer, index))
-        return self._view.mapFromScene(scene_pt)
-
-    def neuron_widget_pos(self, layer: int, index: int) -> QtCore.QPoint:
-        """Centre of neuron (layer, index) in this widget's coordinates."""
-        return self._view.viewport().mapTo(self, self.neuron_viewport_pos(layer, index))
-
-    def viewport(self) -> QtWidgets.QWidget:
-        """The widget that receives the scene's mouse events."""
-        return self._view.viewport()
-
-    @QtCore.Slot(object)
-    def _on_box_range_changed_manually(self, _mask) -> None:
-        self._user_view = True
-
-    def resizeEvent(self, event) -> None:  # Qt override
-        super().resizeEvent(event)
-        if not self._user_view:
-            self.fit_view()
-
-    def fit_view(self) -> None:
-        """Zoom and pan so the whole network fits (and keep it fitted when the widget resizes)."""
-        self._user_view = False
-        if self.layout_ is not None:
-            x0, y0, x1, y1 = self.layout_.bounds
-            self._box.setRange(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
-
     def line_count(self) -> int:
         """Connection lines drawn in the current (final) picture."""
         return sum(item.line_count() for item in self._conns)
@@ -436,19 +477,3 @@ class NetworkScene(QtWidgets.QWidget):
         if self.network is not None and self._view_mode == "gradient" and not self._gradient.has_gradient():
             return "Pick a target digit under \"Learn from this\" and draw a digit to see the gradient"
         return ""
-
-    def export_image(self, path) -> None:
-        """Write the scene as it is on screen to ``path``: SVG for ``.svg``, else PNG/JPEG/...
-
-        Raises OSError when the file cannot be written.
-        """
-        vector = str(path).lower().endswith(".svg")
-        if vector:  # cached items would go into the SVG as pictures instead of lines
-            for item in self._conns:
-                item.set_cached(False)
-        try:
-            export_widget(self, path)
-        finally:
-            if vector:
-                for item in self._conns:
-                    item.set_cached(self._view_mode == "weights")

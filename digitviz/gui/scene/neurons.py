@@ -1,8 +1,11 @@
 """The neurons: the input grid lit by pixel value, columns of circles lit by activation.
 
-One item draws every neuron with brushes taken from a prebuilt 256-entry table (no QBrush per
-neuron per frame), the output labels and the winner mark, and the selection ring. It also
-answers "which neuron is here" for clicks and hovering.
+:class:`InputGridItem` draws the 28x28 input grid under the connection lines: bright pixels
+opaque, dark ones partly see-through, so the lines visibly leave from each pixel. It can show
+a neuron's weights instead (the weights view with a first-layer neuron selected).
+:class:`NeuronsItem` draws the circles with brushes from a prebuilt 256-entry table (no QBrush per
+neuron per frame), the captions, the output labels with the answer ring, and the selection
+square. It also answers "which neuron is here" for clicks and hovering, grid pixels included.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..widgets import colors
 from .connections import draw_segments
-from .layout import SceneLayout
+from .layout import SceneLayout, label_font_px
+from .overlay import selection_pen
 
 _RAMP = 256
+DARK_PIXEL_ALPHA = 0.72  # opacity of an unlit input pixel over the lines that leave from it
 
 
 def _qcolor(rgb) -> QtGui.QColor:
@@ -28,11 +33,93 @@ def _pen(rgb, width: float, cosmetic: bool = True) -> QtGui.QPen:
     return pen
 
 
-class NeuronsItem(QtWidgets.QGraphicsObject):
-    """Every neuron of the network, given a :class:`SceneLayout`.
+def _argb_premultiplied(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """(n, 3) uint8 colours and (n,) opacities in [0, 1] -> (n,) uint32 premultiplied ARGB."""
+    a = np.clip(alpha, 0.0, 1.0)
+    pre = np.round(rgb.astype(float) * a[:, None]).astype(np.uint32)
+    return ((np.round(a * 255).astype(np.uint32) << 24) | (pre[:, 0] << 16) | (pre[:, 1] << 8)
+            | pre[:, 2])
 
-    ``set_values(layer_values, lit)``: per layer an (n_l,) array in [0, 1] (or None for unlit),
-    and per layer a brightness factor in [0, 1] (the animation lights layers one by one).
+
+class InputGridItem(QtWidgets.QGraphicsObject):
+    """The input grid of a :class:`SceneLayout` with an image input (nothing otherwise)."""
+
+    def __init__(self, layout: SceneLayout, parent=None) -> None:
+        super().__init__(parent)
+        self.layout = layout
+        ramp = colors.grey_ramp(_RAMP)
+        alpha = DARK_PIXEL_ALPHA + (1.0 - DARK_PIXEL_ALPHA) * np.linspace(0.0, 1.0, _RAMP) ** 0.5
+        self._lut = _argb_premultiplied(ramp, alpha)
+        side = max(layout.grid_side, 1)
+        self._pixels = np.zeros((side, side), dtype=np.uint32)
+        self._image = QtGui.QImage(self._pixels.data, side, side, 4 * side,
+                                   QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        self._grid_pen = _pen(colors.GRID_LINE, 1.0)
+        self._lines = self._make_grid_lines()
+        self._values: np.ndarray | None = None
+        self._override: np.ndarray | None = None
+        # Kept as a pixmap between inputs: an animation repaints the view 60 times a second.
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.set_values(None)
+
+    def _make_grid_lines(self) -> np.ndarray:
+        if self.layout.grid_rect is None:
+            return np.zeros((0, 4))
+        x, y, w, h = self.layout.grid_rect
+        k = np.linspace(0.0, 1.0, self.layout.grid_side + 1)
+        vertical = np.column_stack([x + k * w, np.full_like(k, y), x + k * w, np.full_like(k, y + h)])
+        horizontal = np.column_stack([np.full_like(k, x), y + k * h, np.full_like(k, x + w), y + k * h])
+        return np.ascontiguousarray(np.vstack([vertical, horizontal]))
+
+    def set_values(self, values: np.ndarray | None) -> None:
+        """(n_in,) pixel values in [0, 1], or None for an unlit grid."""
+        self._values = values
+        if self._override is None:
+            self._fill()
+
+    def values(self) -> np.ndarray | None:
+        return self._values
+
+    def set_override(self, rgb: np.ndarray | None) -> None:
+        """(n_in, 3) uint8 opaque colours to show instead of the input (a neuron's weights), or None."""
+        self._override = rgb
+        self._fill()
+
+    def showing_override(self) -> bool:
+        return self._override is not None
+
+    def _fill(self) -> None:
+        if self.layout.grid_rect is None:
+            return
+        if self._override is not None:
+            ones = np.ones(len(self._override))
+            self._pixels[:] = _argb_premultiplied(self._override, ones).reshape(self._pixels.shape)
+        elif self._values is None:
+            self._pixels[:] = self._lut[0]
+        else:
+            level = np.round(np.clip(self._values, 0.0, 1.0) * (_RAMP - 1)).astype(np.intp)
+            self._pixels[:] = self._lut[level].reshape(self._pixels.shape)
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        if self.layout.grid_rect is None:
+            return QtCore.QRectF()
+        return QtCore.QRectF(*self.layout.grid_rect).adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
+        if self.layout.grid_rect is None:
+            return
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(QtCore.QRectF(*self.layout.grid_rect), self._image)
+        painter.setPen(self._grid_pen)
+        draw_segments(painter, self._lines)
+
+
+class NeuronsItem(QtWidgets.QGraphicsObject):
+    """Every neuron of the network but the input grid's pixels, given a :class:`SceneLayout`.
+
+    ``set_values(layer_values, settled)``: per layer an (n_l,) array in [0, 1] (or None for
+    unlit); ``settled`` False (mid-animation) holds back the answer ring and the output values.
     """
 
     clicked = QtCore.Signal(int, int)
@@ -45,50 +132,36 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
         self.layout = layout
         ramp = colors.grey_ramp(_RAMP)
         self._brushes = [QtGui.QBrush(_qcolor(c)) for c in ramp]
-        self._grid_lut = (0xFF000000 | (ramp[:, 0].astype(np.uint32) << 16)
-                          | (ramp[:, 1].astype(np.uint32) << 8) | ramp[:, 2].astype(np.uint32))
-        self._outline = _pen(colors.NEURON_OUTLINE, 1.2)
+        self._outline = _pen(colors.NEURON_OUTLINE, 1.0)  # 1.2 costs twice as much to antialias
         self._winner_pen = _pen(colors.WINNER, 3.0)
-        self._selection_pen = _pen(colors.SELECTION, 3.0)
-        self._grid_pen = _pen(colors.GRID_LINE, 1.0)
+        self._selection_pen = selection_pen(2.5)
         self._text_pen = _pen(colors.TEXT, 1.0)
-        self._dim_text_pen = _pen(colors.DIM_TEXT, 1.0)
         self._values: list[np.ndarray | None] = [None] * len(layout.sizes)
-        self._lit = [1.0] * len(layout.sizes)
+        self._settled = True
+        self._sprite_key: tuple | None = None
+        self._sprites: dict[int, QtGui.QPixmap] = {}
         self._winner: int | None = None
         self.selection: tuple[int, int] | None = None
-        self._grid_pixels = np.zeros((max(layout.grid_side, 1),) * 2, dtype=np.uint32)
-        self._grid_image = self._image_of(self._grid_pixels)
-        self._grid_lines = self._make_grid_lines()
         x0, y0, x1, y1 = layout.bounds
         self._bounds = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
         self.setAcceptHoverEvents(True)
 
     # -- geometry -----------------------------------------------------------------------------
 
-    def _make_grid_lines(self) -> np.ndarray:
-        if self.layout.grid_rect is None:
-            return np.zeros((0, 4))
-        x, y, w, h = self.layout.grid_rect
-        k = np.linspace(0.0, 1.0, self.layout.grid_side + 1)
-        vertical = np.column_stack([x + k * w, np.full_like(k, y), x + k * w, np.full_like(k, y + h)])
-        horizontal = np.column_stack([np.full_like(k, x), y + k * h, np.full_like(k, x + w), y + k * h])
-        return np.ascontiguousarray(np.vstack([vertical, horizontal]))
-
-    @staticmethod
-    def _image_of(pixels: np.ndarray) -> QtGui.QImage:
-        h, w = pixels.shape
-        return QtGui.QImage(pixels.data, w, h, 4 * w, QtGui.QImage.Format.Format_RGB32)
+    def ring_radius(self, layer: int) -> float:
+        """Radius of the answer ring around an output circle (the label starts beyond it)."""
+        r = self.layout.radii[layer]
+        return r + min(4.0, 0.25 * r + 1.5)
 
     def layer_rect(self, layer: int) -> QtCore.QRectF:
         """Scene rectangle around layer ``layer``'s neurons (and the output labels)."""
         if layer == 0 and self.layout.grid_rect is not None:
             return QtCore.QRectF(*self.layout.grid_rect).adjusted(-4, -4, 4, 4)
-        pos, r = self.layout.positions[layer], self.layout.radii[layer]
-        right = 110.0 if layer == len(self.layout.sizes) - 1 else 0.0
-        return QtCore.QRectF(pos[:, 0].min() - r - 4, pos[:, 1].min() - r - 4,
-                             pos[:, 0].max() - pos[:, 0].min() + 2 * r + 8 + right,
-                             pos[:, 1].max() - pos[:, 1].min() + 2 * r + 8)
+        pos, r = self.layout.positions[layer], self.layout.radii[layer] + 8
+        right = self.layout.label_gap + 120.0 if layer == len(self.layout.sizes) - 1 else 0.0
+        return QtCore.QRectF(pos[:, 0].min() - r, pos[:, 1].min() - r,
+                             pos[:, 0].max() - pos[:, 0].min() + 2 * r + right,
+                             pos[:, 1].max() - pos[:, 1].min() + 2 * r)
 
     def neuron_at(self, x: float, y: float) -> tuple[int, int] | None:
         """The (layer, index) of the neuron at scene point (x, y), or None."""
@@ -111,24 +184,17 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
 
     # -- state --------------------------------------------------------------------------------
 
-    def set_values(self, values: list[np.ndarray | None], lit: list[float] | None = None) -> None:
-        """Per layer an (n_l,) array in [0, 1] or None, and per layer a brightness in [0, 1]."""
+    def set_values(self, values: list[np.ndarray | None], settled: bool = True) -> None:
+        """Per layer an (n_l,) array in [0, 1] or None; ``settled``: the output layer is final."""
         self._values = list(values)
-        self._lit = list(lit) if lit is not None else [1.0] * len(values)
+        self._settled = bool(settled)
         out = values[-1]
-        self._winner = int(np.argmax(out)) if out is not None and self._lit[-1] >= 1.0 else None
-        self._update_grid()
+        self._winner = int(np.argmax(out)) if out is not None and settled else None
         self.update()
 
-    def set_lit(self, layer: int, factor: float) -> None:
-        if self._lit[layer] != factor:
-            self._lit[layer] = factor
-            if layer == len(self._lit) - 1:
-                out = self._values[-1]
-                self._winner = int(np.argmax(out)) if out is not None and factor >= 1.0 else None
-            if layer == 0:
-                self._update_grid()
-            self.update(self.layer_rect(layer))
+    def winner(self) -> int | None:
+        """The output ringed as the answer, or None (no input, or not settled yet)."""
+        return self._winner
 
     def set_selection(self, selection: tuple[int, int] | None) -> None:
         old = self.selection
@@ -137,17 +203,6 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
             if sel is not None:
                 self.update(self.layer_rect(sel[0]))
 
-    def _update_grid(self) -> None:
-        if self.layout.grid_rect is None:
-            return
-        v = self._values[0]
-        if v is None:
-            self._grid_pixels[:] = self._grid_lut[0]
-        else:
-            level = np.clip(np.asarray(v, dtype=float) * self._lit[0], 0, 1) * (_RAMP - 1)
-            self._grid_pixels[:] = self._grid_lut[np.round(level).astype(int)].reshape(
-                self._grid_pixels.shape)
-
     # -- QGraphicsItem ------------------------------------------------------------------------
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -155,13 +210,10 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
 
     def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
         lay = self.layout
-        if lay.grid_rect is not None:
-            painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)
-            painter.drawImage(QtCore.QRectF(*lay.grid_rect), self._grid_image)
-            painter.setPen(self._grid_pen)
-            draw_segments(painter, self._grid_lines)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setPen(self._outline)
+        scale = painter.worldTransform().m11()
+        vector = painter.paintEngine().type() == QtGui.QPaintEngine.Type.SVG
         for layer in range(len(lay.sizes)):
             if layer == 0 and lay.grid_rect is not None:
                 continue
@@ -170,54 +222,92 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
             if values is None:
                 levels = np.zeros(len(pos), dtype=int)
             else:
-                levels = np.round(np.clip(values * self._lit[layer], 0, 1) * (_RAMP - 1)).astype(int)
-            brushes = self._brushes
-            for (x, y), k in zip(pos.tolist(), levels.tolist()):
-                painter.setBrush(brushes[k])
-                painter.drawEllipse(QtCore.QPointF(x, y), r, r)
+                levels = np.round(np.clip(values, 0, 1) * (_RAMP - 1)).astype(int)
+            if vector or not 3.0 <= r * scale <= 80.0:
+                for (x, y), k in zip(pos.tolist(), levels.tolist()):
+                    painter.setBrush(self._brushes[k])
+                    painter.drawEllipse(QtCore.QPointF(x, y), r, r)
+            else:
+                self._paint_sprites(painter, pos, levels, r * scale)
         self._paint_captions(painter)
         self._paint_output_labels(painter)
         self._paint_selection(painter)
 
+    def _paint_sprites(self, painter: QtGui.QPainter, pos: np.ndarray, levels: np.ndarray,
+                       radius: float) -> None:
+        """Circles of ``radius`` device pixels as prerendered pixmaps, one per brightness level:
+        antialiasing 42 big circles 60 times a second costs more than the thousands of lines."""
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (round(radius * 4) / 4, ratio)
+        if self._sprite_key != key:
+            self._sprite_key, self._sprites = key, {}
+        centres = painter.worldTransform().map(QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in pos.tolist()]))
+        painter.save()
+        painter.resetTransform()
+        for centre, k in zip(centres, levels.tolist()):
+            sprite = self._sprites.get(k)
+            if sprite is None:
+                sprite = self._sprites[k] = self._make_sprite(key[0], ratio, k)
+            half = sprite.width() / sprite.devicePixelRatio() / 2
+            painter.drawPixmap(QtCore.QPointF(round(centre.x() - half), round(centre.y() - half)), sprite)
+        painter.restore()
+
+    def _make_sprite(self, radius: float, ratio: float, level: int) -> QtGui.QPixmap:
+        side = int(np.ceil(2 * radius + 4))
+        sprite = QtGui.QPixmap(round(side * ratio), round(side * ratio))
+        sprite.setDevicePixelRatio(ratio)
+        sprite.fill(QtCore.Qt.GlobalColor.transparent)
+        p = QtGui.QPainter(sprite)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        p.setPen(self._outline)
+        p.setBrush(self._brushes[level])
+        p.drawEllipse(QtCore.QPointF(side / 2, side / 2), radius, radius)
+        p.end()
+        return sprite
+
     def _paint_captions(self, painter: QtGui.QPainter) -> None:
         sizes = self.layout.sizes
         font = painter.font()
-        font.setPixelSize(16)
+        font.setPixelSize(14)
         font.setBold(False)
         painter.setFont(font)
         painter.setPen(self._text_pen)
         for layer, (x, y) in enumerate(self.layout.captions):
             n = sizes[layer]
             if layer == 0:
-                text = f"{n} inputs"
+                side = self.layout.grid_side
+                text = f"{n} inputs ({side}×{side})" if side else f"{n} inputs"
             elif layer == len(sizes) - 1:
                 text = f"{n} outputs"
             else:
                 text = f"{n} hidden"
-            painter.drawText(QtCore.QRectF(x - 100, y, 200, 24),
+            painter.drawText(QtCore.QRectF(x - 110, y, 220, 22),
                              QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop, text)
 
     def _paint_output_labels(self, painter: QtGui.QPainter) -> None:
         lay = self.layout
-        pos, r = lay.positions[-1], lay.radii[-1]
+        last = len(lay.sizes) - 1
+        pos, r = lay.positions[last], lay.radii[last]
         spacing = float(pos[1, 1] - pos[0, 1]) if len(pos) > 1 else 30.0
         font = painter.font()
-        font.setPixelSize(max(6, int(min(20.0, spacing * 0.55))))
+        font.setPixelSize(label_font_px(spacing))
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         out = self._values[-1]
+        left = r + lay.label_gap
         for i, (x, y) in enumerate(pos.tolist()):
             winner = i == self._winner
             font.setBold(winner)
             painter.setFont(font)
             painter.setPen(self._winner_pen if winner else self._text_pen)
             text = str(i)
-            if out is not None and self._lit[-1] >= 1.0:
+            if out is not None and self._settled:
                 text += f"  {out[i]:.2f}"
-            painter.drawText(QtCore.QRectF(x + r + 8, y - spacing / 2, 100, spacing),
+            painter.drawText(QtCore.QRectF(x + left, y - spacing / 2, 140, spacing),
                              QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft,
                              text)
             if winner:
-                painter.drawEllipse(QtCore.QPointF(x, y), r + 4, r + 4)
+                ring = self.ring_radius(last)
+                painter.drawEllipse(QtCore.QPointF(x, y), ring, ring)
 
     def _paint_selection(self, painter: QtGui.QPainter) -> None:
         if self.selection is None:
@@ -229,9 +319,10 @@ class NeuronsItem(QtWidgets.QGraphicsObject):
         x, y = lay.positions[layer][index]
         r = lay.radii[layer]
         if layer == 0 and lay.grid_rect is not None:
-            painter.drawRect(QtCore.QRectF(x - r, y - r, 2 * r, 2 * r))
-        else:
-            painter.drawEllipse(QtCore.QPointF(x, y), r + 5, r + 5)
+            half = r + 1.5
+        else:  # a square around the circle and, for an output, around its answer ring too
+            half = (self.ring_radius(layer) if layer == len(lay.sizes) - 1 else r) + 3.5
+        painter.drawRect(QtCore.QRectF(x - half, y - half, 2 * half, 2 * half))
 
     # -- mouse (pyqtgraph's GraphicsScene delivers these) ---------------------------------------
 

@@ -58,6 +58,14 @@ class NudgesItem(QtWidgets.QGraphicsObject):
         x0, y0, x1, y1 = layout.bounds
         self._bounds = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
 
+    def set_layout(self, layout: SceneLayout) -> None:
+        """The same network laid out again (the view was resized): the arrows move with it."""
+        self.prepareGeometryChange()
+        self.layout = layout
+        x0, y0, x1, y1 = layout.bounds
+        self._bounds = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
+        self.update()
+
     def set_nudges(self, nudges: list[np.ndarray | None] | None) -> None:
         self._nudges = list(nudges) if nudges is not None else [None] * len(self.layout.sizes)
         self.update()

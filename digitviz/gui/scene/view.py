@@ -16,11 +16,19 @@ class View(pg.GraphicsView):
         super().__init__(owner, background=pg.mkColor(colors.BACKGROUND))
         self._owner = owner
 
+    def resizeEvent(self, event) -> None:  # Qt override
+        super().resizeEvent(event)  # pyqtgraph resizes the box here
+        owner = getattr(self, "_owner", None)  # pyqtgraph resizes once inside __init__
+        if owner is not None:
+            owner._on_view_resized()
+
     def drawForeground(self, painter: QtGui.QPainter, rect) -> None:  # Qt override
         painter.save()
         painter.resetTransform()
         o = self._owner
-        paint_overlay(painter, self.viewport().size(), o.view_mode, o.notice(), o.hint())
+        hint = o.hint()
+        paint_overlay(painter, self.viewport().size(), o.view_mode, o.notice(), hint,
+                      o.hint_rect() if hint else None)
         painter.restore()
 
 
@@ -57,6 +65,8 @@ def describe_neuron(network, layout, activations, layer: int, index: int) -> str
         lines.append("no input: draw a digit")
     else:
         zs, _ = network.forward_full(acts[0])
-        lines += [f"weighted input z = w . a + b = {zs[layer - 1][index]:+.3f}",
+        sup = str(layer - 1).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        src = "x" if layer == 1 else f"a⁽{sup}⁾"  # as the inspector writes it
+        lines += [f"weighted input z = w · {src} + b = {zs[layer - 1][index]:+.3f}",
                   f"activation a = {network.activation_of(layer)}(z) = {acts[layer][index]:.3f}"]
     return "\n".join(lines)
