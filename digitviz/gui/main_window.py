@@ -7,19 +7,15 @@ Every part is built from the models it shows (``AppState``, ``NeuronSelection``,
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
-from .. import __version__
 from ..core.mnist import DataError
 from ..core.network import Network
 from ..core.resources import default_weights_path
-from ..core.weightfiles import WeightFileError, load_weights
 from .drawing.panel import DrawingPanel
+from .files.weight_sources import initial_network
 from .files.weights_menu import WeightsMenu
 from .inspector.gallery import WeightGallery
 from .inspector.panel import InspectorPanel
@@ -38,28 +34,16 @@ from .panels.neuron_editor import NeuronEditor
 from .panels.prediction import PredictionPanel
 from .scene.controller import SceneController
 from .scene.network_scene import NetworkScene
+from .scripting import ScriptingInterface
 from .widgets.docks import available_area, clamp_to, fit_docks, show_full_tab_titles
-
-HELP_TEXT = """<h3>How to read this</h3>
-<p><b>Draw</b> a digit on the canvas with the left mouse button (right button erases).
-It is cropped, scaled into a 20x20 box and centred by its centre of mass in a 28x28 grid,
-the way the MNIST digits were made: that small picture is what the network sees.</p>
-<p><b>The scene</b> shows every neuron: the 784 input pixels as a 28x28 grid, then each
-hidden layer and the 10 outputs as columns of circles, bright when active (near 1), dark
-when silent (near 0). Lines are the weights: <span style="color:#58C4DD">blue</span>
-positive, <span style="color:#FC6255">red</span> negative, stronger lines for larger
-weights (or, in the signal view, for larger weight x activation: what flows now).</p>
-<p>Each neuron computes <i>a = &sigma;(w &middot; x + b)</i>: a weighted sum of the layer
-before, plus a bias, squashed into 0..1. The brightest output is the network's answer.</p>
-<p><b>Click a neuron</b> to see its weights as an image: blue pixels push it on, red
-pixels push it off.</p>"""
+from .widgets.help import show_about, show_help
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ScriptingInterface, QMainWindow):
     """The digitviz window.
 
     Parameters
@@ -79,7 +63,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("digitviz")
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.last_error: str | None = None
-        network, problem = self._initial_network(weights)
+        network, problem = initial_network(weights)
 
         # The models: what every part shows.
         self.state = AppState(network, self)
@@ -119,15 +103,6 @@ class MainWindow(QMainWindow):
         self.scene_controller = SceneController(self.scene, self.state, self.messages, self)
         for action in self.scene_controller.shortcut_actions:
             self.addAction(action)  # their keys work with the menus closed
-
-    @property
-    def animation_enabled(self) -> bool:
-        """Whether a final input propagates through the scene layer by layer (View menu)."""
-        return self.scene.animation_enabled
-
-    @animation_enabled.setter
-    def animation_enabled(self, enabled: bool) -> None:
-        self.scene_controller.set_animation_enabled(enabled)
 
     def _make_drawing_panel(self) -> None:
         """``self.canvas`` and the view of what the network sees, in a dock; strokes on the undo stack."""
@@ -245,21 +220,6 @@ class MainWindow(QMainWindow):
         except DataError as exc:
             self.report_error(str(exc), "Average over test digits")
 
-    def set_target(self, label: int | None) -> None:
-        """Learn toward ``label`` (0-9): the scene shows what this input wants; None leaves the mode."""
-        self.learning.set_target(label)
-        if label is not None:
-            self.learn_dock.show()
-
-    def gradient(self) -> tuple[list[np.ndarray], list[np.ndarray], float] | None:
-        """``(dW, db, cost)`` of the current input toward the target (core backprop; ``dW[l]`` shaped
-        like ``network.weights[l]``), or None without a target or an input."""
-        return self.learning.gradient()
-
-    def take_step(self, learning_rate: float) -> tuple[float, float] | None:
-        """One gradient step on what is shown (undoable); returns the cost before and after."""
-        return self.learning.take_step(learning_rate)
-
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""
         dock = QDockWidget(title, self)
@@ -286,11 +246,12 @@ class MainWindow(QMainWindow):
     def _make_training(self) -> None:
         """The Training dock and Train menu; "Wrong? It is a ..." under the prediction; the personal set."""
         from PySide6.QtCore import QCoreApplication
-        from PySide6.QtWidgets import QFileDialog, QVBoxLayout
+        from PySide6.QtWidgets import QVBoxLayout
 
         from .models.personal import PersonalDigits
         from .models.training import TrainingSession
         from .training.actions import TrainingActions
+        from .training.menu import ask_data_folder, ask_save_path, fill_train_menu
         from .training.panel import TrainingPanel
         from .training.teach import PersonalDigitsDialog, TeachPanel
 
@@ -319,21 +280,8 @@ class MainWindow(QMainWindow):
         panel.useRequested.connect(actions.use_shown)
         actions.saved.connect(lambda path: self.weights_menu.adopt(self.state.network, path))  # Open recent
 
-        def save() -> None:
-            name = f"trained-{self.state.network.shape_text}-seed{session.settings.seed}.npz"
-            path, _ = QFileDialog.getSaveFileName(self, "Save trained network", str(Path.home() / name),
-                                                  "digitviz weights (*.npz)")
-            if path:
-                actions.save_shown(path)
-
-        def choose_folder() -> None:
-            folder = QFileDialog.getExistingDirectory(self, "The folder with the four MNIST .gz files",
-                                                      session.data_folder())
-            if folder:
-                session.load_data_folder(folder)
-
-        panel.saveRequested.connect(save)
-        panel.chooseFolderRequested.connect(choose_folder)
+        panel.saveRequested.connect(lambda: ask_save_path(self, session, self.state.network, actions.save_shown))
+        panel.chooseFolderRequested.connect(lambda: ask_data_folder(self, session))
 
         # Under the prediction, in the same dock: "Wrong? It is a: 0 1 ... 9".
         self.teach_panel = teach = TeachPanel(self.state, self.personal)
@@ -355,30 +303,8 @@ class MainWindow(QMainWindow):
 
         self.train_menu = QMenu("T&rain", self)
         self.menuBar().insertMenu(self.help_menu.menuAction(), self.train_menu)
-        self.train_action = self.train_menu.addAction("&Start training")
-        self.train_action.setShortcut(QKeySequence("Ctrl+T"))
-        self.train_action.triggered.connect(lambda: session.pause() if session.is_running() else session.start())
-        session.runningChanged.connect(
-            lambda running: self.train_action.setText("&Pause training" if running else "&Start training"))
-        step = self.train_menu.addAction("S&tep one mini-batch", session.step)
-        step.setShortcut(QKeySequence("Ctrl+Shift+T"))
-        self.train_menu.addAction("&Reset training", session.reset)
-        self.train_menu.addSeparator()
-        self.train_menu.addAction("Show the training &panel", lambda: self.bring_forward(self.training_dock))
-        self.train_menu.addAction("&Fine-tune on my digits", actions.fine_tune)
-        self.train_menu.addAction("&My digits…", self.personal_dialog.show)
-
-    def teach(self, label: int) -> bool:
-        """Store the current drawing as ``label`` in the personal set (kept across restarts)."""
-        return self.training_actions.teach(label)
-
-    def personal_digits(self) -> tuple[np.ndarray, np.ndarray]:
-        """The personal set: ``(images (n, 784) float32 in [0, 1], labels (n,) int64)``."""
-        return self.personal.images, self.personal.labels
-
-    def fine_tune(self) -> bool:
-        """Fine-tune the network on the personal set (off the GUI thread; undoable with Ctrl+Z)."""
-        return self.training_actions.fine_tune()
+        self.train_action = fill_train_menu(self.train_menu, session, actions.fine_tune, self.personal_dialog.show,
+                                            lambda: self.bring_forward(self.training_dock))
 
     # -- menus ------------------------------------------------------------------------------------
 
@@ -431,36 +357,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_help_triggered(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "How to read this", HELP_TEXT,
-                          QMessageBox.StandardButton.Close, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.open()
+        show_help(self)
 
     @Slot()
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About digitviz",
-            f"<h3>digitviz {__version__}</h3><p>See, with your own eyes, how a neural network "
-            "reads a handwritten digit.</p><p>MNIST test digits: Yann LeCun, Corinna Cortes and "
-            "Christopher J.C. Burges, CC BY-SA 3.0.</p>",
-        )
+        show_about(self)
 
     # -- selection --------------------------------------------------------------------------------
-
-    @property
-    def selected_neuron(self) -> tuple[int, int] | None:
-        """``(layer, index)`` of the selected neuron (layer 0 = input), or None."""
-        return self.selection.current
-
-    @Slot(int, int)
-    def select_neuron(self, layer: int, index: int) -> None:
-        """Select a neuron as a click on it does (layer 0 = input); ValueError if it does not exist."""
-        self.selection.select(layer, index)
-
-    @Slot()
-    def clear_selection(self) -> None:
-        self.selection.clear()
 
     @Slot()
     def _on_selection_changed(self) -> None:
@@ -486,64 +389,6 @@ class MainWindow(QMainWindow):
 
     # -- network ----------------------------------------------------------------------------------
 
-    @staticmethod
-    def _initial_network(weights) -> tuple[Network, str | None]:
-        if isinstance(weights, Network):
-            return weights, None
-        path = Path(weights) if weights is not None else default_weights_path()
-        try:
-            return load_weights(path), None
-        except WeightFileError as exc:
-            problem = str(exc)
-        if weights is not None:
-            try:
-                return load_weights(default_weights_path()), f"{problem}\nThe default network was opened instead."
-            except WeightFileError:
-                pass
-        fallback = Network.random([784, 16, 16, 10], np.random.default_rng(0),
-                                  metadata={"name": "untrained (no weights could be loaded)"})
-        return fallback, f"{problem}\nAn untrained network was opened instead."
-
-    @property
-    def network(self) -> Network:
-        return self.state.network
-
-    def set_network(self, network: Network) -> None:
-        """Show ``network``: the scene re-lays out and the current input is re-evaluated."""
-        self.state.set_network(network)
-
-    def open_weights(self, path) -> bool:
-        """Show the network in weight file ``path``, as File -> Open does.
-
-        Returns False when the file was refused: a message names the file and the problem, and
-        the previous network stays. The file is read off the GUI thread; the window keeps working.
-        """
-        return self.weights_menu.open_weights(path)
-
-    def compare_with(self, path) -> bool:
-        """Hold the network in ``path`` beside the shown one; False (with a message) if refused."""
-        return self.weights_menu.compare_with(path)
-
-    def stop_comparing(self) -> None:
-        self.comparison_model.set_network(None)
-
-    @property
-    def comparison(self) -> tuple[int, np.ndarray] | None:
-        """``(digit, activations)`` of the second network (10 outputs) for the current input, or None."""
-        return self.comparison_model.result
-
-    @property
-    def comparison_network(self) -> Network | None:
-        return self.comparison_model.network
-
-    def edit_neuron(self, layer: int, index: int, **edit) -> Network:
-        """Edit a neuron live: ``off=True``, ``bias_shift=...`` or ``weight_scale=...``; returns the new network."""
-        return self.neuron_editor.apply_edit(layer, index, **edit)
-
-    def undo_edit(self) -> Network | None:
-        """Undo the last step if it is a neuron edit; returns the network restored (else None)."""
-        return self.neuron_editor.undo()
-
     @Slot()
     def _on_state_network_changed(self) -> None:
         net = self.state.network
@@ -553,19 +398,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{title}, {net.n_parameters:,} parameters", 10_000)
 
     # -- input and prediction ---------------------------------------------------------------------
-
-    @property
-    def prediction(self) -> tuple[int, np.ndarray] | None:
-        """``(digit, activations)`` with the 10 output values, or None for an empty canvas."""
-        return self.state.prediction
-
-    def show_input(self, image) -> None:
-        """Feed a 28x28 image (values in [0, 1]) as if it had been drawn."""
-        image = np.asarray(image, dtype=np.float64)
-        if image.size != 784:
-            raise ValueError(f"show_input takes a 28x28 image, got shape {image.shape}")
-        # The canvas shows it (upscaled, undoable); the network gets exactly this image.
-        self.drawing_panel.show_input(image.reshape(28, 28))
 
     @Slot(object, int)
     def _on_test_digits_digit_chosen(self, image, label: int) -> None:

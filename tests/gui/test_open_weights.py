@@ -564,6 +564,7 @@ def test_the_default_network_shows_its_file_but_is_not_added_to_recent(qtbot, tm
     QSettings().remove(RECENT_KEY)
     default = save_weights(random_network(seed=42, name="shipped"), tmp_path / "default.npz")
     monkeypatch.setattr(main_window, "default_weights_path", lambda: default)
+    monkeypatch.setattr(weight_sources, "default_weights_path", lambda: default)
     w = MainWindow()
     qtbot.addWidget(w)
     assert w.network.name == "shipped"

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings
 
 from ...core.network import Network
-from ...core.resources import weights_path
+from ...core.resources import default_weights_path, weights_path
 from ...core.weightfiles import WeightFileError, load_weights
 from ..models.settings import read_text, read_text_list
 
@@ -138,3 +139,23 @@ def menu_text(item: BundledWeights, limit: int = 80) -> str:
     text = f"{item.path.name}: {item.title}"
     text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
     return text.replace("&", "&&")
+
+
+def initial_network(weights) -> tuple[Network, str | None]:
+    """The network a new window shows for ``weights`` (None: the shipped default; a path; a Network),
+    and the problem to tell the user if it had to fall back (the default, else an untrained one)."""
+    if isinstance(weights, Network):
+        return weights, None
+    path = Path(weights) if weights is not None else default_weights_path()
+    try:
+        return load_weights(path), None
+    except WeightFileError as exc:
+        problem = str(exc)
+    if weights is not None:
+        try:
+            return load_weights(default_weights_path()), f"{problem}\nThe default network was opened instead."
+        except WeightFileError:
+            pass
+    fallback = Network.random([784, 16, 16, 10], np.random.default_rng(0),
+                              metadata={"name": "untrained (no weights could be loaded)"})
+    return fallback, f"{problem}\nAn untrained network was opened instead."
