@@ -4,6 +4,8 @@ The canvas owns its image (ink high, 0 = paper) at a fixed resolution, independe
 widget's size on screen, so a digit drawn on a small laptop panel or a 4K display gives the
 same pixels. Each stroke is rendered as one smooth anti-aliased path with round caps and joins
 onto a copy of the image as it was before the stroke, so undo and redo restore it exactly.
+The canvas also keeps the points of its pen strokes (``strokes()``), so that a drawing can be
+rendered for the network at MNIST's stroke width whatever its size (``core.preprocess.stroke_steps``).
 """
 
 from __future__ import annotations
@@ -51,8 +53,12 @@ class DrawingCanvas(QWidget):
         self._points: list[QPointF] = []
         self._stroke_erases = False
         self._stroke_button = Qt.MouseButton.NoButton
-        self._undo: list[QImage] = []
-        self._redo: list[QImage] = []
+        # The pen strokes that made the image, as (m, 2) arrays of image points; None once the
+        # image holds something else too (an eraser stroke, an image set with set_image).
+        self._strokes: list[np.ndarray] | None = []
+        # History entries: (image, strokes) as they were.
+        self._undo: list[tuple[QImage, list | None]] = []
+        self._redo: list[tuple[QImage, list | None]] = []
         self.pen_width = float(round(self._resolution * DEFAULT_PEN_FRACTION))
         self.eraser_width = 2.0 * self.pen_width
         self.tool = PEN
@@ -76,6 +82,18 @@ class DrawingCanvas(QWidget):
         """(resolution, resolution) float32 in [0, 1], ink high: what has been drawn so far."""
         return self._to_array(self._image)
 
+    def strokes(self) -> list[np.ndarray] | None:
+        """The pen strokes drawn so far, the current one included, each (m, 2) float64 (x, y) in
+        image pixels (y down), in the order drawn; None when the image is not made of pen strokes
+        alone (something was erased, or an image was set with ``set_image``)."""
+        if self._strokes is None:
+            return None
+        if self.is_drawing():
+            if self._stroke_erases:
+                return None
+            return self._strokes + [self._points_array()]
+        return list(self._strokes)
+
     def is_empty(self) -> bool:
         return not self.image().any()
 
@@ -96,6 +114,7 @@ class DrawingCanvas(QWidget):
             return
         self._push_undo()
         self._image = self._blank()
+        self._strokes = []
         self._settled()
 
     @Slot()
@@ -104,8 +123,8 @@ class DrawingCanvas(QWidget):
         self._cancel_stroke()
         if not self._undo:
             return
-        self._redo.append(self._image)
-        self._image = self._undo.pop()
+        self._redo.append((self._image, self._strokes))
+        self._image, self._strokes = self._undo.pop()
         self._settled()
 
     @Slot()
@@ -114,8 +133,8 @@ class DrawingCanvas(QWidget):
         self._cancel_stroke()
         if not self._redo:
             return
-        self._undo.append(self._image)
-        self._image = self._redo.pop()
+        self._undo.append((self._image, self._strokes))
+        self._image, self._strokes = self._redo.pop()
         self._settled()
 
     def set_image(self, image) -> None:
@@ -134,6 +153,7 @@ class DrawingCanvas(QWidget):
         ).convertToFormat(QImage.Format.Format_Grayscale8)
         self._push_undo()
         self._image = scaled
+        self._strokes = None
         self._settled()
 
     def drawing_rect(self) -> QRectF:
@@ -201,10 +221,13 @@ class DrawingCanvas(QWidget):
     def _finish_stroke(self) -> None:
         """Close the current stroke: one undo step if it changed anything; ``imageChanged``."""
         before = self._before
+        points = self._points_array()
         self._before = None
         self._points = []
         if self._to_array(before).tobytes() != self._to_array(self._image).tobytes():
-            self._undo.append(before)
+            self._undo.append((before, self._strokes))
+            if self._strokes is not None:
+                self._strokes = None if self._stroke_erases else self._strokes + [points]
             del self._undo[:-UNDO_LIMIT]
             self._redo.clear()
             self._announce_history()
@@ -307,8 +330,11 @@ class DrawingCanvas(QWidget):
             self._before = None
             self._points = []
 
+    def _points_array(self) -> np.ndarray:
+        return np.array([(p.x(), p.y()) for p in self._points], dtype=np.float64).reshape(-1, 2)
+
     def _push_undo(self) -> None:
-        self._undo.append(self._image)
+        self._undo.append((self._image, self._strokes))
         del self._undo[:-UNDO_LIMIT]
         self._redo.clear()
 
