@@ -120,7 +120,7 @@ def centre_of_mass(image) -> tuple[float, float]:
 # MNIST's strokes are about 2-3 pixels wide in the 28x28 field; a pen of this width (in 28-pixel
 # units, with a one-pixel anti-aliased edge) gives the same mean ink per digit as the MNIST
 # training set (measured by benchmarks/drawn_digits.py).
-STROKE_WIDTH = 2.2
+STROKE_WIDTH = 2.4
 
 
 def smooth_polyline(points: np.ndarray, per_curve: int = 4) -> np.ndarray:
@@ -150,7 +150,7 @@ def _segment_distance(px: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return np.sqrt((near * near).sum(axis=2).min(axis=1))
 
 
-def _render_segments(segments: list[tuple[np.ndarray, np.ndarray]], pen_width: float,
+def render_segments(segments: list[tuple[np.ndarray, np.ndarray]], pen_width: float,
                      shape: tuple[int, int]) -> np.ndarray:
     """Anti-aliased round-capped strokes: (h, w) float image, 1 within the pen, a 1-pixel ramp.
 
@@ -214,10 +214,10 @@ def stroke_steps(strokes, pen_width: float = STROKE_WIDTH) -> MnistSteps:
         else:
             segments.append((q[:-1], q[1:]))
     # The box of ink (pen included), in pixel index coordinates: points sit half a pen inside.
-    size_xy = np.ceil((hi - lo) * scale + pen_width).astype(int)
+    size_xy = np.ceil((hi - lo) * scale + pen_width - 1e-6).astype(int)
     w, h = int(max(size_xy[0], 1)), int(max(size_xy[1], 1))
     offset = np.array([(w - (hi - lo)[0] * scale) / 2, (h - (hi - lo)[1] * scale) / 2]) - 0.5
-    box = _render_segments([(a + offset, b + offset) for a, b in segments], pen_width, (h, w))
+    box = render_segments([(a + offset, b + offset) for a, b in segments], pen_width, (h, w))
     mass = box.sum()
     if mass <= 0:
         empty = np.zeros((SIZE, SIZE), dtype=np.float32)

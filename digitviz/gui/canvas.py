@@ -331,7 +331,9 @@ class DrawingCanvas(QWidget):
             self._points = []
 
     def _points_array(self) -> np.ndarray:
-        return np.array([(p.x(), p.y()) for p in self._points], dtype=np.float64).reshape(-1, 2)
+        # Clipped to the image, as the ink is: a drag may leave the canvas.
+        points = np.array([(p.x(), p.y()) for p in self._points], dtype=np.float64).reshape(-1, 2)
+        return np.clip(points, 0.0, float(self._resolution))
 
     def _push_undo(self) -> None:
         self._undo.append((self._image, self._strokes))
