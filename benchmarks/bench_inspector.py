@@ -27,10 +27,10 @@ from digitviz.core import Network, load_weights  # noqa: E402
 from digitviz.core.excite import excite  # noqa: E402
 from digitviz.core.mnist import bundled_test_set  # noqa: E402
 from digitviz.core.resources import default_weights_path  # noqa: E402
-from digitviz.gui.inspector import InspectorPanel  # noqa: E402
-from digitviz.gui.selection import NeuronSelection  # noqa: E402
-from digitviz.gui.state import AppState  # noqa: E402
-from digitviz.gui.weight_gallery import WeightGallery  # noqa: E402
+from digitviz.gui.inspector.gallery import WeightGallery  # noqa: E402
+from digitviz.gui.inspector.panel import InspectorPanel  # noqa: E402
+from digitviz.gui.models.selection import NeuronSelection  # noqa: E402
+from digitviz.gui.models.state import AppState  # noqa: E402
 
 
 def network(path: str | None) -> Network:

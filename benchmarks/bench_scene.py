@@ -26,7 +26,7 @@ from PySide6 import QtCore, QtWidgets
 from digitviz.core import Network, load_weights
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.resources import default_weights_path
-from digitviz.gui.scene import NetworkScene
+from digitviz.gui.scene.network_scene import NetworkScene
 
 
 class _PaintCounter(QtCore.QObject):

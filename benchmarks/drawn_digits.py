@@ -42,7 +42,7 @@ from PySide6.QtWidgets import QApplication
 from digitviz.core import load_weights
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.preprocess import STROKE_WIDTH, strokes_to_mnist, to_mnist
-from digitviz.gui.canvas import DrawingCanvas
+from digitviz.gui.drawing.canvas import DrawingCanvas
 
 PIPELINES = ("strokes", "image")
 

@@ -3,24 +3,118 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
 from . import __version__
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _int_between(low: int, high: int):
+    """An argparse type: an integer in [low, high], with a message naming the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:,} and {high:,}, got {value:,}")
+        return value
+
+    return parse
 
 
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+def _float_between(low: float, high: float, *, low_open: bool = False, high_open: bool = False):
+    """An argparse type: a finite number in the given range (NaN and infinities refused)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+        ok = math.isfinite(value) and (value > low if low_open else value >= low)
+        ok = ok and (value < high if high_open else value <= high)
+        if not ok:
+            lo = f"more than {low:g}" if low_open else f"at least {low:g}"
+            hi = f"less than {high:g}" if high_open else f"at most {high:g}"
+            raise argparse.ArgumentTypeError(f"must be a finite number {lo} and {hi}, got {text}")
+        return value
+
+    return parse
+
+
+def _text_up_to(limit: int):
+    """An argparse type: a string of at most ``limit`` characters."""
+
+    def parse(text: str) -> str:
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(f"at most {limit:,} characters, got {len(text):,}")
+        return text
+
+    return parse
+
+
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows "(default: ...)" after each option, except where the default is None, False or
+    empty, or the help already says it."""
+
+    def _get_help_string(self, action):
+        hidden = action.default is None or action.default is False or action.default in ("", argparse.SUPPRESS)
+        if hidden or "(default:" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _add_train_parser(sub) -> None:
+    from .commands.train import LIMITS as L
+    from .core.trainer import DEFAULT_LEARNING_RATES as R
+
+    train = sub.add_parser("train", help="train a network on MNIST and save its weights",
+                           formatter_class=_DefaultsFormatter,
+                           description="Train a fresh network on the MNIST training files and save it as .npz. "
+                           "The same command and seed give the same file, bit for bit.")
+    train.add_argument("--data", required=True, metavar="DIR", help="folder with the four MNIST .gz files")
+    train.add_argument("--hidden", type=_int_between(1, L.max_width), nargs="+", default=[16, 16], metavar="N",
+                       help=f"hidden layer sizes: 1 to {L.max_layers} layers of 1 to {L.max_width} neurons "
+                       "(default: 16 16)")
+    train.add_argument("--activation", choices=["sigmoid", "relu", "tanh"], default="sigmoid",
+                       help="hidden-layer activation")
+    train.add_argument("--output-activation", choices=["sigmoid", "softmax"], default="softmax",
+                       help="output activation")
+    train.add_argument("--cost", choices=["cross_entropy", "quadratic"], default="cross_entropy",
+                       help="cross-entropy, or the quadratic cost sum (a - y)^2 of 3Blue1Brown's video")
+    train.add_argument("--optimizer", choices=["adam", "sgd"], default="adam",
+                       help="Adam, or plain mini-batch gradient descent (with --momentum)")
+    train.add_argument("--epochs", type=_int_between(0, L.max_epochs), default=30,
+                       help="passes over the training set (0 saves the untrained network)")
+    train.add_argument("--batch-size", type=_int_between(1, L.max_batch_size), default=L.batch_size,
+                       help="mini-batch size")
+    train.add_argument("--lr", type=_float_between(0, L.max_lr, low_open=True), default=None,
+                       help=f"peak learning rate, decayed along a cosine (default: {L.adam_lr:g} for Adam; "
+                       f"{R['sgd', 'cross_entropy']:g} for SGD with cross-entropy, {R['sgd', 'quadratic']:g} "
+                       "with the quadratic cost)")
+    train.add_argument("--momentum", type=_float_between(0, 1, high_open=True), default=0.0,
+                       help="SGD momentum")
+    train.add_argument("--seed", type=_int_between(0, 2**32 - 1), default=0,
+                       help="random seed; same seed, same file")
+    train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
+                       help="random shifts, rotations, scaling and stroke changes")
+    train.add_argument("--augment-strength", type=_float_between(0, L.max_augment_strength), default=1.0,
+                       metavar="S", help="multiply every augmentation magnitude by S")
+    train.add_argument("--augment-probability", type=_float_between(0, 1), default=0.75, metavar="P",
+                       help="fraction of images distorted in each epoch")
+    train.add_argument("--validation", type=_int_between(0, 60_000), default=None, metavar="N",
+                       help="hold out the last N training images for validation (default: a sixth of "
+                       "the images, at most 10000; at most half, and at least 1000 must remain for training)")
+    train.add_argument("--limit", type=_int_between(1, 10**9), default=None, metavar="N",
+                       help="train on the first N training images only (for quick checks)")
+    train.add_argument("--name", type=_text_up_to(L.max_name), default=None,
+                       help="name stored in the file's metadata")
+    train.add_argument("--description", type=_text_up_to(L.max_description), default="",
+                       help="description stored in the metadata")
+    train.add_argument("--out", required=True, metavar="FILE", help="where to write the .npz")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,33 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--weights", metavar="FILE", help="open this weight file instead of the default")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    train = sub.add_parser("train", help="train a network on MNIST and save its weights")
-    train.add_argument("--data", required=True, metavar="DIR", help="folder with the four MNIST .gz files")
-    train.add_argument("--hidden", type=_positive_int, nargs="*", default=[16, 16], metavar="N",
-                       help="hidden layer sizes (default: 16 16)")
-    train.add_argument("--activation", choices=["sigmoid", "relu", "tanh"], default="sigmoid",
-                       help="hidden-layer activation (default: sigmoid)")
-    train.add_argument("--output-activation", choices=["sigmoid", "softmax"], default="softmax",
-                       help="output activation (default: softmax, trained with cross-entropy)")
-    train.add_argument("--epochs", type=_count, default=30,
-                       help="passes over the training set (0 saves the untrained network)")
-    train.add_argument("--batch-size", type=_positive_int, default=32, help="mini-batch size")
-    train.add_argument("--lr", type=float, default=3e-3, help="peak Adam learning rate (cosine decay)")
-    train.add_argument("--seed", type=int, default=0, help="random seed; same seed, same file")
-    train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True,
-                       help="random shifts, rotations, scaling and stroke changes (default: on)")
-    train.add_argument("--augment-strength", type=float, default=1.0, metavar="S",
-                       help="multiply every augmentation magnitude by S (default: 1.0)")
-    train.add_argument("--augment-probability", type=float, default=0.75, metavar="P",
-                       help="fraction of images distorted in each epoch (default: 0.75)")
-    train.add_argument("--validation", type=int, default=10_000, metavar="N",
-                       help="hold out the last N training images for validation (default: 10000)")
-    train.add_argument("--limit", type=int, default=None, metavar="N",
-                       help="train on the first N training images only (for quick checks)")
-    train.add_argument("--name", default=None, help="name stored in the file's metadata")
-    train.add_argument("--description", default="", help="description stored in the metadata")
-    train.add_argument("--out", required=True, metavar="FILE", help="where to write the .npz")
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_train_parser(sub)
 
     evaluate = sub.add_parser("evaluate", help="test accuracy, per-digit accuracy, confusion matrix")
     evaluate.add_argument("file", metavar="FILE", help="weight file")

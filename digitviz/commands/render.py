@@ -44,7 +44,7 @@ def run(args) -> int:
     # No window: render offscreen unless the caller chose a platform (or Qt is already running).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..gui.app import ensure_app
-    from ..gui.image_input import InputError, load_input
+    from ..gui.drawing.image_input import InputError, load_input
     from ..gui.scene import NetworkScene
 
     app = ensure_app()

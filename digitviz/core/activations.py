@@ -14,8 +14,16 @@ OUTPUT_ACTIVATIONS = ("sigmoid", "softmax")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    # Clipping keeps exp() from overflowing for very negative z; sigma(-500) is 0 to float64 anyway.
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))
+    # Clipping keeps exp() from overflowing for very negative z: sigma(-500) is 0 to float64
+    # anyway, and sigma(-80) to float32 (whose exp overflows past 88).
+    z = np.asarray(z)
+    limit = 80.0 if z.dtype == np.float32 else 500.0
+    e = np.negative(z.reshape(z.shape or (1,)), dtype=z.dtype if z.dtype.kind == "f" else np.float64)
+    np.minimum(e, limit, out=e)  # exp(-z) only overflows for very negative z
+    np.exp(e, out=e)
+    e += 1.0
+    np.reciprocal(e, out=e)
+    return e if z.ndim else e[0]
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -27,9 +35,10 @@ def tanh(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
+    e = z - z.max(axis=-1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
 
 
 FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "softmax": softmax}
@@ -38,11 +47,15 @@ FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "softmax": softmax}
 def derivative(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Elementwise d a / d z for an elementwise activation; same shape as ``z``."""
     if name == "sigmoid":
-        return a * (1.0 - a)
+        slope = 1.0 - a
+        slope *= a
+        return slope
     if name == "relu":
         return (z > 0).astype(a.dtype)
     if name == "tanh":
-        return 1.0 - a * a
+        slope = a * a
+        np.subtract(1.0, slope, out=slope)
+        return slope
     raise ValueError(f"{name!r} is not an elementwise activation")
 
 

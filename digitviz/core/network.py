@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as act
+from .backprop import Backprop, backprop, delta_through
 
 
 @dataclass
@@ -166,36 +167,46 @@ class Network:
     # -- gradients ----------------------------------------------------------------------------
 
     def _delta_through(self, layer: int, z: np.ndarray, a: np.ndarray, upstream: np.ndarray):
-        """d L / d z of ``layer`` given d L / d a."""
-        name = self.activation_of(layer)
-        if name == "softmax":
-            return act.softmax_vjp(a, upstream)
-        return upstream * act.derivative(name, z, a)
+        """d L / d z of ``layer`` given d L / d a (the chain rule's step, shared with backprop)."""
+        return delta_through(self.activation_of(layer), z, a, upstream)
 
-    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[list, list, float]:
-        """Cross-entropy gradients for a batch, averaged over it.
+    def backprop(self, x, y, cost: str = "cross_entropy", *, input_gradient: bool = False) -> Backprop:
+        """Cost, nudges and gradients of a batch: see :func:`digitviz.core.backprop.backprop`.
 
-        ``x`` is (n, n_in), ``y`` is (n, n_out) one-hot. The cost is categorical cross-entropy
-        for a softmax output and binary cross-entropy per output for a sigmoid output; with
-        either, d C / d z of the output layer is simply ``a - y``.
+        ``x`` is (n, n_in) or one (n_in,) sample (then treated as a batch of one); ``y`` is
+        (n, n_out) or (n_out,) targets. ``cost`` is ``"quadratic"`` or ``"cross_entropy"``.
+        """
+        x2, _ = self._as_batch(x)
+        y2 = np.asarray(y, dtype=np.float64).reshape(x2.shape[0], -1)
+        if y2.shape[1] != self.sizes[-1]:
+            raise ValueError(f"expected {self.sizes[-1]} target values per sample, got {y2.shape[1]}")
+        return backprop(self.weights, self.biases, self.hidden_activation, self.output_activation,
+                        x2, y2, cost, input_gradient=input_gradient)
+
+    def gradients(self, x: np.ndarray, y: np.ndarray, cost: str = "cross_entropy") -> tuple[list, list, float]:
+        """Gradients of the batch's mean cost (cross-entropy unless ``cost`` says otherwise).
+
+        ``x`` is (n, n_in), ``y`` is (n, n_out) one-hot. The cross-entropy is categorical for a
+        softmax output and binary per output for a sigmoid output; with either, d C / d z of the
+        output layer is simply ``a - y``.
         Returns ``(grad_weights, grad_biases, mean_cost)`` shaped like the parameters.
         """
-        zs, acts = self.forward_full(x)
-        n = acts[0].shape[0]
-        out = np.clip(acts[-1], 1e-12, 1 - 1e-12)
-        if self.output_activation == "softmax":
-            cost = -np.sum(y * np.log(out)) / n
-        else:
-            cost = -np.sum(y * np.log(out) + (1 - y) * np.log(1 - out)) / n
-        delta = (acts[-1] - y) / n
-        gw = [None] * len(self.weights)
-        gb = [None] * len(self.weights)
-        for i in range(len(self.weights) - 1, -1, -1):
-            gw[i] = delta.T @ acts[i]
-            gb[i] = delta.sum(axis=0)
-            if i:
-                delta = self._delta_through(i, zs[i - 1], acts[i], delta @ self.weights[i])
-        return gw, gb, float(cost)
+        result = self.backprop(x, y, cost)
+        return result.dW, result.db, result.cost
+
+    def gradient_step(self, dW: Sequence[np.ndarray], db: Sequence[np.ndarray], learning_rate: float) -> Network:
+        """A new network one plain gradient-descent step away: ``w - learning_rate * dW`` (and b).
+
+        ``dW`` and ``db`` are shaped like the parameters, e.g. from :meth:`backprop`. This one is
+        not changed; the metadata is copied.
+        """
+        if len(dW) != len(self.weights) or len(db) != len(self.biases):
+            raise ValueError("need one gradient per weight matrix and per bias vector")
+        weights = [w - learning_rate * np.asarray(g, dtype=np.float64).reshape(w.shape)
+                   for w, g in zip(self.weights, dW)]
+        biases = [b - learning_rate * np.asarray(g, dtype=np.float64).reshape(b.shape)
+                  for b, g in zip(self.biases, db)]
+        return Network(weights, biases, self.hidden_activation, self.output_activation, dict(self.metadata))
 
     def input_gradient(self, x, layer: int, index: int, of: str = "activation") -> np.ndarray:
         """d a[layer][index] / d x for one input: how each pixel now influences that neuron.

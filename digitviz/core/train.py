@@ -1,47 +1,75 @@
-"""Vectorised mini-batch training with cross-entropy and Adam.
+"""Whole training runs on top of :class:`~digitviz.core.trainer.Trainer`: ``digitviz train``'s
+run (fresh network, epochs, validation) and fine-tuning on a person's own digits.
 
-One epoch is a loop over mini-batches; each batch is a handful of matrix products
-(:meth:`Network.gradients`), never a loop over examples. Every random choice (initial weights,
-shuffling, augmentation) comes from generators spawned from one seed, so the same seed gives the
-same network, bit for bit.
+There is one training loop, the trainer's; this module decides what to train, for how long and
+with which learning-rate schedule. Every random choice (initial weights, shuffling,
+augmentation) comes from generators spawned from one seed, so the same seed gives the same
+network, bit for bit.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .augment import AugmentParams, augment
 from .mnist import Digits
 from .network import Network
+from .optimizers import Adam
+from .trainer import Trainer, spawn_generators
+
+__all__ = ["Adam", "EpochReport", "TrainConfig", "TrainingDiverged", "accuracy", "fine_tune", "initial_network",
+           "split_validation", "train", "validation_size"]
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Hyper-parameters of one training run.
+    """Hyper-parameters of one ``digitviz train`` run.
 
     The learning rate follows a cosine from ``lr`` down to ``lr * final_lr_fraction`` over all
-    steps, after ``warmup_epochs`` of linear warm-up. ``augment`` is None for no augmentation.
+    steps, after ``warmup_epochs`` of linear warm-up. ``augment`` switches the distortions on,
+    at ``augment_strength`` times the default magnitudes, for ``augment_probability`` of the
+    images of each epoch.
     """
 
     hidden: tuple[int, ...] = (16, 16)
     activation: str = "sigmoid"
     output_activation: str = "softmax"
     epochs: int = 30
-    batch_size: int = 32
-    lr: float = 3e-3
+    # Batches of 128 with Adam at 0.01: 94.5% validation after 10 epochs (augmented) against 94.0%
+    # for 32 at 0.003, at about a third of the time per epoch. (The Trainer's own defaults aim
+    # at a good network after one epoch instead.)
+    batch_size: int = 128
+    lr: float = 0.01
     final_lr_fraction: float = 0.02
     warmup_epochs: float = 0.5
     seed: int = 0
-    augment: AugmentParams | None = field(default_factory=AugmentParams)
+    cost: str = "cross_entropy"
+    optimizer: str = "adam"
+    momentum: float = 0.0
+    augment: bool = True
+    augment_strength: float = 1.0
+    augment_probability: float = 0.75
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["hidden"] = list(self.hidden)
         return d
+
+    def trainer_settings(self, batches_per_epoch: int) -> dict:
+        """The :class:`Trainer` keywords for this run (the schedule spans all its batches)."""
+        warm = int(self.warmup_epochs * batches_per_epoch)
+        return dict(cost=self.cost, optimizer=self.optimizer, learning_rate=self.lr, momentum=self.momentum,
+                    batch_size=self.batch_size, augment=self.augment, augment_strength=self.augment_strength,
+                    augment_probability=self.augment_probability, warmup_batches=warm,
+                    decay_batches=max(1, batches_per_epoch * self.epochs - warm),
+                    final_lr_fraction=self.final_lr_fraction)
+
+
+class TrainingDiverged(ValueError):
+    """The weights became NaN or infinite (the learning rate is too large for this run)."""
 
 
 @dataclass
@@ -52,66 +80,6 @@ class EpochReport:
     loss: float
     validation_accuracy: float | None
     lr: float
-
-
-class Adam:
-    """Adam (Kingma & Ba) over a list of parameter arrays.
-
-    The parameters are copied into one flat buffer and ``params`` are views into it, so a step
-    is a few whole-buffer operations rather than a few per array; use :meth:`for_network`,
-    which makes the network's own arrays those views.
-    """
-
-    def __init__(self, params: list[np.ndarray], beta1=0.9, beta2=0.999, eps=1e-8):
-        self.flat = np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p in params])
-        self.params = []
-        offset = 0
-        for p in params:
-            self.params.append(self.flat[offset : offset + p.size].reshape(p.shape))
-            offset += p.size
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = np.zeros_like(self.flat)
-        self.v = np.zeros_like(self.flat)
-        self.t = 0
-
-    @classmethod
-    def for_network(cls, network: Network, **kwargs) -> Adam:
-        """An optimizer whose buffer holds ``network``'s weights and biases (rebound as views)."""
-        n = len(network.weights)
-        opt = cls(network.weights + network.biases, **kwargs)
-        network.weights = opt.params[:n]
-        network.biases = opt.params[n:]
-        return opt
-
-    def step(self, grads: list[np.ndarray], lr: float) -> None:
-        """Update ``params`` in place from gradients shaped like them."""
-        self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        g = np.concatenate([gr.ravel() for gr in grads])
-        self.m *= b1
-        self.m += (1 - b1) * g
-        self.v *= b2
-        self.v += (1 - b2) * (g * g)
-        # Bias corrections folded into the step size.
-        step = lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        self.flat -= step * self.m / (np.sqrt(self.v) + self.eps)
-
-
-def one_hot(labels: np.ndarray, n_classes: int = 10) -> np.ndarray:
-    """(n,) int labels -> (n, n_classes) float64 one-hot rows."""
-    out = np.zeros((len(labels), n_classes))
-    out[np.arange(len(labels)), labels] = 1.0
-    return out
-
-
-def learning_rate(config: TrainConfig, step: int, total_steps: int, steps_per_epoch: int) -> float:
-    """Learning rate at ``step`` (0-based) of ``total_steps``: linear warm-up, then cosine decay."""
-    warm = int(config.warmup_epochs * steps_per_epoch)
-    if step < warm:
-        return config.lr * (step + 1) / warm
-    progress = (step - warm) / max(1, total_steps - warm)
-    floor = config.lr * config.final_lr_fraction
-    return floor + (config.lr - floor) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 def accuracy(network: Network, digits: Digits, chunk: int = 10_000) -> float:
@@ -125,6 +93,11 @@ def accuracy(network: Network, digits: Digits, chunk: int = 10_000) -> float:
     return correct / len(digits)
 
 
+def validation_size(n: int) -> int:
+    """How many of ``n`` training images to hold out by default: a sixth, at most 10,000."""
+    return min(10_000, n // 6)
+
+
 def split_validation(digits: Digits, n_validation: int) -> tuple[Digits, Digits]:
     """(training, validation): the last ``n_validation`` images are held out."""
     if not 0 <= n_validation < len(digits):
@@ -135,44 +108,9 @@ def split_validation(digits: Digits, n_validation: int) -> tuple[Digits, Digits]
 
 def initial_network(config: TrainConfig, n_inputs: int = 784, n_outputs: int = 10) -> Network:
     """The untrained network the run starts from (depends only on the seed and the shape)."""
-    rng = _generators(config.seed)[0]
+    rng = spawn_generators(config.seed)[0]
     sizes = [n_inputs, *config.hidden, n_outputs]
     return Network.random(sizes, rng, config.activation, config.output_activation)
-
-
-def _generators(seed: int) -> list[np.random.Generator]:
-    """Independent generators for initialisation, shuffling and augmentation."""
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
-
-
-def train_epoch(
-    network: Network,
-    optimizer: Adam,
-    images: np.ndarray,
-    labels: np.ndarray,
-    batch_size: int,
-    rng: np.random.Generator,
-    lr_at: Callable[[int], float],
-    on_batch: Callable[[int, int, float], None] | None = None,
-) -> float:
-    """One pass over (n, 784) ``images`` in shuffled mini-batches; returns the mean loss.
-
-    ``lr_at(step)`` gives the learning rate of the optimizer's next step; ``on_batch(done,
-    total, loss)`` is called after every batch (for a progress bar).
-    """
-    n = len(labels)
-    order = rng.permutation(n)
-    targets = one_hot(labels)
-    total_loss = 0.0
-    n_batches = math.ceil(n / batch_size)
-    for b in range(n_batches):
-        idx = order[b * batch_size : (b + 1) * batch_size]
-        gw, gb, loss = network.gradients(images[idx], targets[idx])
-        optimizer.step(gw + gb, lr_at(optimizer.t))
-        total_loss += loss * len(idx)
-        if on_batch is not None:
-            on_batch(b + 1, n_batches, loss)
-    return total_loss / max(n, 1)
 
 
 def train(
@@ -189,37 +127,75 @@ def train(
     returns the initial (random) network.
     """
     network = initial_network(config)
-    _, shuffle_rng, augment_rng = _generators(config.seed)
-    optimizer = Adam.for_network(network)
-    steps_per_epoch = math.ceil(len(training) / config.batch_size)
-    total = steps_per_epoch * config.epochs
+    if config.epochs == 0:
+        return network, []
+    batches_per_epoch = math.ceil(len(training) / config.batch_size)
+    trainer = Trainer(network, training.images, training.labels, seed=config.seed,
+                      **config.trainer_settings(batches_per_epoch))
     history: list[EpochReport] = []
     for epoch in range(1, config.epochs + 1):
-        images = training.images
-        if config.augment is not None:
-            images = _augment_in_chunks(images, augment_rng, config.augment)
         batch_cb = None if on_batch is None else (lambda d, t, loss, e=epoch: on_batch(e, d, t, loss))
-        loss = train_epoch(
-            network,
-            optimizer,
-            images,
-            training.labels,
-            config.batch_size,
-            shuffle_rng,
-            lambda step: learning_rate(config, step, total, steps_per_epoch),
-            batch_cb,
-        )
+        trainer.run_epoch(batch_cb)
+        if not trainer.parameters_finite():
+            raise TrainingDiverged(f"the weights became NaN or infinite in epoch {epoch}: "
+                                   f"the learning rate ({config.lr:g}) is too large")
+        loss = trainer.last_epoch_cost
+        network = trainer.network
         val = accuracy(network, validation) if validation is not None and len(validation) else None
-        report = EpochReport(epoch, loss, val, learning_rate(config, optimizer.t - 1, total, steps_per_epoch))
+        report = EpochReport(epoch, loss, val, trainer.last_learning_rate)
         history.append(report)
         if on_epoch is not None:
             on_epoch(report)
+    network.metadata = {}
     return network, history
 
 
-def _augment_in_chunks(images: np.ndarray, rng: np.random.Generator, params: AugmentParams,
-                       chunk: int = 5_000) -> np.ndarray:
-    """Augment (n, 784) images in slices, to bound the memory of the intermediate arrays."""
-    return np.concatenate(
-        [augment(images[s : s + chunk], rng, params) for s in range(0, len(images), chunk)]
-    )
+def fine_tune(
+    network: Network,
+    personal_images,
+    personal_labels,
+    mnist_images,
+    mnist_labels,
+    *,
+    seed: int = 0,
+    steps: int | None = None,
+    epochs: float | None = None,
+    oversample: int = 20,
+    mnist_fraction: float = 0.5,
+    **settings,
+) -> Network:
+    """A copy of ``network`` trained on a person's digits mixed with MNIST training digits.
+
+    ``personal_images`` (k, 784) and ``personal_labels`` (k,) are repeated ``oversample`` times;
+    MNIST digits drawn at random (seeded) from ``mnist_images`` / ``mnist_labels`` make up
+    ``mnist_fraction`` of the mix, so the network learns the new digits without forgetting the
+    others. Trains ``steps`` mini-batches, or ``epochs`` passes over the mix (default one).
+    ``settings`` go to :class:`Trainer` (default: cross-entropy, Adam at 1e-3, batches of 32).
+    """
+    personal_images = np.asarray(personal_images, dtype=np.float32).reshape(len(personal_labels), -1)
+    personal_labels = np.asarray(personal_labels)
+    if len(personal_labels) == 0:
+        raise ValueError("no personal digits to fine-tune on")
+    if oversample < 1:
+        raise ValueError(f"oversample must be at least 1, got {oversample}")
+    if not 0 <= mnist_fraction < 1:
+        raise ValueError(f"mnist_fraction must be in [0, 1), got {mnist_fraction}")
+    mnist_images = np.asarray(mnist_images)
+    mnist_labels = np.asarray(mnist_labels)
+    n_personal = len(personal_labels) * oversample
+    n_mnist = min(len(mnist_labels), round(n_personal * mnist_fraction / (1 - mnist_fraction)))
+    pick = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3]).choice(
+        len(mnist_labels), n_mnist, replace=False)
+    images = np.concatenate([np.tile(personal_images, (oversample, 1)),
+                             mnist_images[pick].astype(np.float32, copy=False)])
+    labels = np.concatenate([np.tile(personal_labels, oversample), mnist_labels[pick]]).astype(np.int64)
+    settings = {"learning_rate": 1e-3, **settings}
+    trainer = Trainer(network, images, labels, seed=seed, **settings)
+    if steps is None:
+        steps = max(1, round((1.0 if epochs is None else epochs) * trainer.batches_per_epoch))
+    trainer.step(steps)
+    tuned = trainer.network
+    tuned.metadata = {**network.metadata, "fine_tuned": {"personal_digits": len(personal_labels),
+                                                         "oversample": oversample, "steps": steps,
+                                                         "mnist_digits": n_mnist, "seed": seed}}
+    return tuned

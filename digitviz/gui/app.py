@@ -8,8 +8,11 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from .models.settings import guard_settings_file
+
 ORGANIZATION = "digitviz"
 APPLICATION = "digitviz"
+SETTINGS_PROBLEM: str | None = None  # why the settings file was stepped around, if it was
 
 
 def ensure_app(argv: list[str] | None = None) -> QApplication:
@@ -22,6 +25,8 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
+    global SETTINGS_PROBLEM
+    SETTINGS_PROBLEM = guard_settings_file() or SETTINGS_PROBLEM
     return app
 
 
@@ -32,4 +37,6 @@ def run(weights: str | None = None) -> int:
 
     window = MainWindow(weights=weights)
     window.show()
+    if SETTINGS_PROBLEM:
+        window.messages.show_status(SETTINGS_PROBLEM, 0)
     return app.exec()

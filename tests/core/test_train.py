@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from digitviz.core.augment import AugmentParams
 from digitviz.core.mnist import Digits, bundled_test_set
-from digitviz.core.train import Adam, TrainConfig, learning_rate, split_validation, train
+from digitviz.core.train import Adam, TrainConfig, split_validation, train, validation_size
+from digitviz.core.trainer import TrainerSettings
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ def small():
 
 
 def _config(**kw):
-    base = dict(hidden=(16, 16), epochs=2, batch_size=32, seed=3, augment=AugmentParams().scaled(0.5, 0.5))
+    base = dict(hidden=(16, 16), epochs=2, batch_size=32, seed=3, augment_strength=0.5, augment_probability=0.5)
     base.update(kw)
     return TrainConfig(**base)
 
@@ -34,7 +34,7 @@ def test_another_seed_another_network(small):
 
 
 def test_loss_goes_down_and_validation_is_reported(small):
-    net, history = train(_config(epochs=6, augment=None, lr=1e-2), *small)
+    net, history = train(_config(epochs=6, augment=False, lr=1e-2), *small)
     assert len(history) == 6
     assert history[-1].loss < 0.7 * history[0].loss
     assert all(0 <= h.validation_accuracy <= 1 for h in history)
@@ -77,8 +77,43 @@ def test_adam_works_on_the_networks_own_arrays():
 
 
 def test_learning_rate_warms_up_then_decays():
-    cfg = TrainConfig(lr=1e-2, warmup_epochs=1, final_lr_fraction=0.1)
-    rates = [learning_rate(cfg, s, 100, 10) for s in range(100)]
+    cfg = TrainConfig(lr=1e-2, warmup_epochs=1, final_lr_fraction=0.1, epochs=10)
+    settings = TrainerSettings(**cfg.trainer_settings(batches_per_epoch=10))
+    rates = [settings.learning_rate_at(s) for s in range(100)]
     assert rates[0] < rates[9] == pytest.approx(1e-2)
     assert rates[-1] == pytest.approx(1e-3, rel=0.05)
     assert all(a >= b for a, b in zip(rates[10:], rates[11:]))
+    assert settings.learning_rate_at(10_000) == pytest.approx(1e-3)
+
+
+def test_default_validation_scales_with_the_data():
+    assert validation_size(60_000) == 10_000
+    assert validation_size(5_000) == 833
+    assert validation_size(1) == 0
+
+
+def test_adam_matches_the_textbook_update():
+    rng = np.random.default_rng(0)
+    p = rng.standard_normal(50)
+    opt = Adam([p.copy()])
+    m = np.zeros(50)
+    v = np.zeros(50)
+    for t in range(1, 30):
+        g = rng.standard_normal(50) * (1 + t % 3)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        p = p - 0.01 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        opt.step([g], 0.01)
+        np.testing.assert_allclose(opt.params[0], p, rtol=1e-12, atol=1e-14)
+
+
+def test_sgd_with_and_without_momentum():
+    from digitviz.core.optimizers import SGD
+
+    plain = SGD([np.array([1.0, 2.0])])
+    plain.step([np.array([0.5, -1.0])], 0.1)
+    np.testing.assert_allclose(plain.params[0], [0.95, 2.1])
+    heavy = SGD([np.array([1.0])], momentum=0.5)
+    for _ in range(2):
+        heavy.step(np.array([1.0]), 0.1)  # v = -0.1, then -0.15
+    np.testing.assert_allclose(heavy.params[0], [1.0 - 0.1 - 0.15])

@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from digitviz.gui import evaluator
+from digitviz.gui.models import evaluator
 
 
 @pytest.fixture

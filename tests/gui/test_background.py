@@ -2,7 +2,7 @@ import threading
 
 from PySide6.QtCore import QThread
 
-from digitviz.gui.background import BackgroundTask
+from digitviz.gui.workers.background import BackgroundTask
 
 
 def _work(n, *, progress, cancelled):

@@ -8,7 +8,7 @@ from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from digitviz.gui.canvas import ERASER, DrawingCanvas
+from digitviz.gui.drawing.canvas import ERASER, DrawingCanvas
 
 LINE = [(0.2, 0.5), (0.5, 0.5), (0.8, 0.5)]
 DOWN = [(0.5, 0.2), (0.5, 0.5), (0.5, 0.8)]

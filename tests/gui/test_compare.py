@@ -10,7 +10,7 @@ from weight_cases import close_message_boxes, random_network, visible_message_bo
 from digitviz import save_weights
 from digitviz.core.mnist import bundled_test_set
 from digitviz.gui import MainWindow
-from digitviz.gui.compare import AGREE_STYLE, DISAGREE_STYLE
+from digitviz.gui.panels.compare import AGREE_STYLE, DISAGREE_STYLE
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from digitviz.core.network import Network
 from digitviz.core.resources import default_weights_path
 from digitviz.core.weightfile import load_weights, save_weights
 from digitviz.gui import MainWindow
-from digitviz.gui.evaluator import network_fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +137,7 @@ def test_most_confident_mistakes_are_wrong_sorted_and_clickable(qtbot, window, n
 def test_an_edited_network_is_evaluated_again_and_undo_hits_the_cache(qtbot, window, network, digits):
     first = window.evaluation_view.evaluation
     edited = window.edit_neuron(1, 3, weight_scale=4.0)
-    assert network_fingerprint(edited) != network_fingerprint(network)
+    assert edited.fingerprint() != network.fingerprint()
     qtbot.waitUntil(lambda: window.evaluation_view.evaluation is not first, timeout=10_000)
     np.testing.assert_array_equal(window.evaluation_view.evaluation.confusion,
                                   _independent_confusion(scale_weights(network, 1, 3, 4.0), digits))
@@ -233,7 +232,7 @@ def test_the_editor_starts_on_the_first_hidden_layer_and_follows_the_selection(q
     assert np.all(window.network.weights[2][:, 7] == 0)
     assert "switched off" in editor.neuron_info.text()
     window.select_neuron(0, 14 * 28 + 14)
-    assert "row 14, column 14" in editor.neuron_info.text()
+    assert "row 14, col 14" in editor.neuron_info.text()
     qtbot.mouseClick(editor.off_button, Qt.MouseButton.LeftButton)
     assert np.all(window.network.weights[0][:, 14 * 28 + 14] == 0)
     assert [e.describe() for e in editor.edits] == ["layer 2 neuron 7: off", "layer 0 neuron 406: off"]
@@ -284,13 +283,25 @@ def test_clicking_an_empty_cell_changes_nothing(qtbot, window, network, digits):
     assert window.test_digits.filters == {"true_class": None, "predicted": None, "only_wrong": False}
 
 
-def test_the_edit_menu_undoes_neuron_edits(window, network):
+def test_one_undo_for_strokes_and_neuron_edits(qtbot, window, network):
+    from drawn import draw_stroke
+
+    canvas = window.canvas
     window.edit_neuron(1, 1, off=True)
-    assert window.neuron_editor.undo_action.isEnabled()
-    assert window.neuron_editor.undo_action in window.edit_menu.actions()
-    window.neuron_editor.undo_action.trigger()
+    edited = window.network
+    assert window.undo_action in window.edit_menu.actions()
+    assert window.undo_action.text() == "&Undo switch-off of neuron 1 (layer 1)"
+    draw_stroke(canvas, [(0.3, 0.2), (0.5, 0.5), (0.4, 0.8)])
+    assert window.undo_action.text() == "&Undo stroke"
+    # Ctrl+Z takes back whichever came last: the stroke, then the edit.
+    window.undo_action.trigger()
+    assert canvas.is_empty() and window.network is edited
+    assert window.undo_action.text() == "&Undo switch-off of neuron 1 (layer 1)"
+    window.undo_action.trigger()
     assert window.network is network
-    assert not window.neuron_editor.undo_action.isEnabled()
+    assert not window.undo_action.isEnabled()
+    window.redo_action.trigger()
+    assert window.network is edited
 
 
 def test_a_slow_re_evaluation_keeps_the_old_figures_then_says_so(qtbot, network, gate):

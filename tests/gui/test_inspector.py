@@ -324,8 +324,8 @@ def test_what_excites_it_arrives_from_the_background_and_matches_the_core(window
 
 
 def test_arrow_mapping_across_layers_of_different_sizes():
-    from digitviz.gui.selection import NeuronSelection
-    from digitviz.gui.state import AppState
+    from digitviz.gui.models.selection import NeuronSelection
+    from digitviz.gui.models.state import AppState
 
     state = AppState(make_net((784, 64, 32, 16, 10)))
     selection = NeuronSelection(state)
@@ -343,8 +343,8 @@ def test_arrow_mapping_across_layers_of_different_sizes():
 
 
 def test_a_non_square_input_is_a_plain_column():
-    from digitviz.gui.selection import NeuronSelection
-    from digitviz.gui.state import AppState
+    from digitviz.gui.models.selection import NeuronSelection
+    from digitviz.gui.models.state import AppState
 
     selection = NeuronSelection(AppState(make_net((20, 7, 3))))
     selection.select(0, 19)

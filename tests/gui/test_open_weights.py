@@ -26,9 +26,11 @@ from weight_cases import (
 
 from digitviz import load_weights, save_weights
 from digitviz.core.mnist import bundled_test_set
-from digitviz.gui import MainWindow, loading, weight_sources, weights_menu
-from digitviz.gui import evaluator as evaluator_module
-from digitviz.gui.weight_sources import RECENT_KEY, read_recent
+from digitviz.gui import MainWindow
+from digitviz.gui.files import weight_sources, weights_menu
+from digitviz.gui.files.weight_sources import RECENT_KEY, read_recent
+from digitviz.gui.models import evaluator as evaluator_module
+from digitviz.gui.workers import loading
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -352,7 +354,7 @@ def test_the_recent_list_survives_a_restart(qtbot, tmp_path, start_file):
     code = (
         "from PySide6.QtCore import QCoreApplication as A; app = A([]); "
         f"A.setOrganizationName({names[0]!r}); A.setApplicationName({names[1]!r}); "
-        "from digitviz.gui.weight_sources import read_recent; print([str(p) for p in read_recent()])"
+        "from digitviz.gui.files.weight_sources import read_recent; print([str(p) for p in read_recent()])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=True).stdout

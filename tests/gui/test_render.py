@@ -7,7 +7,7 @@ from PySide6 import QtCore, QtGui
 from digitviz import Network, save_weights
 from digitviz.__main__ import main
 from digitviz.core.mnist import bundled_test_set
-from digitviz.gui.image_input import InputError, load_input
+from digitviz.gui.drawing.image_input import InputError, load_input
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from PySide6 import QtCore
 
 from digitviz.core import Network
 from digitviz.core.mnist import bundled_test_set
-from digitviz.gui import colors
-from digitviz.gui.connections import LEVELS, quantise
-from digitviz.gui.scene import NetworkScene
+from digitviz.gui.scene.connections import LEVELS, quantise
+from digitviz.gui.scene.network_scene import NetworkScene
+from digitviz.gui.widgets import colors
 
 SIZE = (1000, 600)
 

@@ -6,7 +6,7 @@ from PySide6.QtTest import QTest
 from digitviz.core.mnist import bundled_test_set
 from digitviz.core.network import Network
 from digitviz.gui import MainWindow
-from digitviz.gui.test_digits import browse_indices
+from digitviz.gui.panels.digit_browser import browse_indices
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_a_drawn_input_clears_the_verdict(window):
 
 def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch):
     from digitviz.core.mnist import DataError
-    from digitviz.gui import evaluator
+    from digitviz.gui.models import evaluator
 
     def missing():
         raise DataError("/nowhere/mnist: data folder not found")
@@ -177,7 +177,8 @@ def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch)
     window = MainWindow(weights=network)
     qtbot.addWidget(window)
     browser = window.test_digits
-    assert "data folder not found" in browser.position_label.text()
+    # The digits are read after the window is shown; the failure then reaches the browser.
+    qtbot.waitUntil(lambda: "data folder not found" in browser.position_label.text(), timeout=10_000)
     browser.show_next()
     browser.show_random()
     assert browser.current_index is None

@@ -1,0 +1,68 @@
+"""Start-up: a fresh process to a painted digitviz window, against a bare PySide6 window.
+
+Each run is a new interpreter (imports included), timed from before the first import to the
+end of the window's first paint. Prints the median of several runs of each and their ratio.
+
+    python benchmarks/bench_startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BARE = """
+import time; t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+from PySide6.QtCore import QTimer
+app = QApplication([])
+class W(QMainWindow):
+    def paintEvent(self, e):
+        super().paintEvent(e); print(time.perf_counter() - t0); QTimer.singleShot(0, app.quit)
+w = W(); w.setCentralWidget(QLabel("hello")); w.resize(1600, 900); w.show(); app.exec()
+"""
+
+DIGITVIZ = """
+import time; t0 = time.perf_counter()
+from digitviz.gui.app import ensure_app
+app = ensure_app()
+from digitviz.gui.main_window import MainWindow
+from PySide6.QtCore import QObject, QEvent, QTimer
+class FirstPaint(QObject):
+    done = False
+    def eventFilter(self, obj, e):
+        if e.type() == QEvent.Type.Paint and not self.done and obj is w.scene.viewport():
+            self.done = True
+            QTimer.singleShot(0, lambda: (print(time.perf_counter() - t0), app.quit()))
+        return False
+w = MainWindow(); f = FirstPaint(); w.scene.viewport().installEventFilter(f); w.show(); app.exec()
+"""
+
+
+def run(code: str) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "XDG_CONFIG_HOME": "/tmp/digitviz-bench-config"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    run(BARE), run(DIGITVIZ)  # warm the file cache
+    bare = statistics.median(run(BARE) for _ in range(args.runs))
+    full = statistics.median(run(DIGITVIZ) for _ in range(args.runs))
+    print(f"bare PySide6 window: {bare * 1000:.0f} ms (median of {args.runs})")
+    print(f"digitviz window:     {full * 1000:.0f} ms (median of {args.runs})")
+    print(f"ratio: {full / bare:.1f}x (target <= 4x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,385 @@
+"""The inspector dock: what the selected neuron computes, and what it sees in the current drawing.
+
+- a first-hidden-layer neuron: its 784 weights as a 28x28 image (blue +, white 0, red -), the
+  weights times the current input beside it, and ``a = f(w . x + b)`` filled in;
+- a later neuron: its incoming weights as a clickable bar chart, and d a / d x, the exact gradient
+  of its activation with respect to every pixel for the current drawing (``Network.input_gradient``);
+- an input pixel: its outgoing weights to the first hidden layer, its position and value;
+- for every non-input neuron, "what excites it" (``core.excite``), computed on the thread pool
+  and cached per network.
+
+Everything is built once; a selection or a new drawing only hands new arrays to existing items.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from ...core.excite import excite
+from ...core.names import grid_side, layer_name, neuron_name
+from ...core.network import Network
+from ..models.selection import NeuronSelection
+from ..models.state import AppState
+from ..workers.background import BackgroundTask
+from .bar_chart import WeightBars
+from .text import formula_html, pixel_html
+from .weight_image import INK, DivergingImage, graphics_widget
+
+PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to see what it "
+               "computes.</p><p>Arrow keys move the selection: up/down within a layer, left/right "
+               "across layers. Esc or a click on empty space deselects.</p>")
+
+
+def _equal_columns(view) -> None:
+    """Two columns of the same width, whatever the length of their titles."""
+    layout = view.ci.layout
+    for col in (0, 1):
+        layout.setColumnMinimumWidth(col, 190)
+        layout.setColumnStretchFactor(col, 1)
+
+
+class InspectorPanel(QWidget):
+    """The inspector's content; lives in a dock of the main window.
+
+    Signals
+    -------
+    neuronRequested(int layer, int index) : the user clicked a bar or a pixel that stands for
+        another neuron; the window selects it.
+    """
+
+    neuronRequested = Signal(int, int)
+
+    def __init__(self, state: AppState, selection: NeuronSelection, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._state = state
+        self._selection = selection
+        self._dirty = True
+        self._generation = 0  # bumped whenever the weights change: the key of every cache below
+        self._excite_cache: dict[tuple, np.ndarray] = {}
+        self._excite_task: BackgroundTask | None = None
+        self._excite_key: tuple | None = None
+        self._shown: tuple[int, int] | None = None
+        self._hover_source: dict = {}
+        self._shown_bars: tuple | None = None  # what the bar chart was last built for
+
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.formula = QLabel()
+        self.formula.setTextFormat(Qt.TextFormat.RichText)
+        self.formula.setWordWrap(True)
+        self.hover = QLabel(" ")
+        self.hover.setStyleSheet("color: gray")
+        self.pages = QStackedWidget()
+
+        placeholder = QLabel(PLACEHOLDER)
+        placeholder.setWordWrap(True)
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
+        placeholder.setMargin(8)
+        self.pages.addWidget(placeholder)
+        self.pages.addWidget(self._build_first_page())
+        self.pages.addWidget(self._build_later_page())
+        self.pages.addWidget(self._build_input_page())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.hover)
+        layout.addWidget(self.formula)
+        self.setMinimumWidth(412)
+
+        selection.selectionChanged.connect(self._on_selection_changed)
+        state.networkChanged.connect(self._on_state_network_changed)
+        state.parametersChanged.connect(self._on_state_network_changed)
+        state.activationsChanged.connect(self._on_state_activations_changed)
+        self._refresh()
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    def _build_first_page(self) -> QWidget:
+        view = graphics_widget()
+        self.weights_view = DivergingImage("weights w")
+        self.contribution_view = DivergingImage("w &times; x: this drawing")
+        self.first_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
+        view.addItem(self.weights_view, row=0, col=0)
+        view.addItem(self.contribution_view, row=0, col=1)
+        view.addItem(self.first_excite_view, row=1, col=0)
+        legend = view.addLabel("<b style='color:#2b8fb0'>blue</b>: ink here<br>turns it on<br>"
+                               "<b style='color:#e0453a'>red</b>: ink here<br>turns it off<br>"
+                               "white: no say", row=1, col=1, size="8pt", justify="left")
+        legend.setMaximumWidth(120)
+        _equal_columns(view)
+        for image in (self.weights_view, self.contribution_view, self.first_excite_view):
+            self._connect_pixels(image)
+        view.setMinimumSize(400, 250)
+        return view
+
+    def _build_later_page(self) -> QWidget:
+        view = graphics_widget()
+        self.incoming_bars = WeightBars()
+        self.gradient_view = DivergingImage("d a / d x: each pixel's pull now")
+        self.later_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
+        view.addItem(self.incoming_bars, row=0, col=0, colspan=2)
+        view.addItem(self.gradient_view, row=1, col=0)
+        view.addItem(self.later_excite_view, row=1, col=1)
+        _equal_columns(view)
+        view.ci.layout.setRowStretchFactor(0, 2)
+        view.ci.layout.setRowStretchFactor(1, 3)
+        self.incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)
+        self.incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
+        self._connect_pixels(self.gradient_view)
+        self._connect_pixels(self.later_excite_view)
+        view.setMinimumSize(400, 270)
+        return view
+
+    def _build_input_page(self) -> QWidget:
+        view = graphics_widget()
+        self.outgoing_bars = WeightBars()
+        view.addItem(self.outgoing_bars, row=0, col=0)
+        self.outgoing_bars.barClicked.connect(self._on_outgoing_bars_clicked)
+        self.outgoing_bars.barHovered.connect(self._on_outgoing_bars_hovered)
+        view.setMinimumHeight(180)
+        return view
+
+    def _connect_pixels(self, image: DivergingImage) -> None:
+        image.item.pixelClicked.connect(self._on_image_pixel_clicked)
+        image.item.pixelHovered.connect(lambda r, c, image=image: self._on_image_pixel_hovered(image, r, c))
+
+    # -- scripting / test interface ---------------------------------------------------------------
+
+    def weight_image(self) -> np.ndarray | None:
+        """The 28x28 weight image on display (first hidden layer only: ``weights[0][j].reshape(28, 28)``)."""
+        self._ensure_fresh()
+        return self.weights_view.image() if self._page_of(self._shown) == 1 else None
+
+    def contribution_image(self) -> np.ndarray | None:
+        """weights x current input, (28, 28), for a first-hidden neuron; else None."""
+        self._ensure_fresh()
+        return self.contribution_view.image() if self._page_of(self._shown) == 1 else None
+
+    def gradient_image(self) -> np.ndarray | None:
+        """d activation / d input, (28, 28), for a neuron after the first hidden layer; else None."""
+        self._ensure_fresh()
+        return self.gradient_view.image() if self._page_of(self._shown) == 2 else None
+
+    def bar_values(self) -> np.ndarray | None:
+        """The weights shown as bars: incoming (later layers) or outgoing (input pixel); else None."""
+        self._ensure_fresh()
+        page = self._page_of(self._shown)
+        return {2: self.incoming_bars, 3: self.outgoing_bars}[page].heights() if page in (2, 3) else None
+
+    def excite_image(self) -> np.ndarray | None:
+        """The "what excites it" input of the selected neuron, (784,) in [0, 1], once computed; else None."""
+        self._ensure_fresh()
+        page = self._page_of(self._shown)
+        key = self._excite_key_for(self._shown) if page in (1, 2) else None
+        return self._excite_cache.get(key) if key is not None else None
+
+    @property
+    def shown_neuron(self) -> tuple[int, int] | None:
+        return self._shown
+
+    # -- updates ----------------------------------------------------------------------------------
+
+    def _page_of(self, neuron: tuple[int, int] | None) -> int:
+        if neuron is None:
+            return 0
+        layer = neuron[0]
+        if layer == 0:
+            return 3
+        return 1 if layer == 1 and grid_side(self._state.network.sizes[0]) else 2
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self._refresh()
+
+    @Slot()
+    def _on_state_network_changed(self) -> None:
+        # The one invalidation: every cache below is keyed by this generation of the weights.
+        self._generation += 1
+        self._excite_cache.clear()
+        self._refresh()
+
+    @Slot(bool)
+    def _on_state_activations_changed(self, final: bool) -> None:
+        self._refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._ensure_fresh()
+
+    def _ensure_fresh(self) -> None:
+        if self._dirty:
+            self._refresh(force=True)
+
+    def _refresh(self, force: bool = False) -> None:
+        """Show the selected neuron for the current input (skipped while the dock is hidden)."""
+        if not force and not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        neuron = self._selection.current
+        net = self._state.network
+        if neuron is not None and not (0 <= neuron[0] < len(net.sizes) and 0 <= neuron[1] < net.sizes[neuron[0]]):
+            neuron = None
+        self._shown = neuron
+        page = self._page_of(neuron)
+        self.pages.setCurrentIndex(page)
+        if neuron is None:
+            self.title.setText("<b>Inspector</b>: no neuron selected")
+            self.formula.setText("")
+            self.hover.setText(" ")
+            self._cancel_excite()
+            return
+        layer, index = neuron
+        self.title.setText(f"<b>{neuron_name(net, layer, index)}</b>")
+        blank = self._state.activations is None
+        zs, acts = self._evaluation(net)
+        if page == 3:
+            self._show_pixel(net, index, acts, blank)
+            self._cancel_excite()
+            return
+        wx = float(zs[layer - 1][index] - net.biases[layer - 1][index])
+        self.formula.setText(formula_html(net, layer, index, wx, float(net.biases[layer - 1][index]),
+                                          float(zs[layer - 1][index]), float(acts[layer][index]), blank))
+        if page == 1:
+            self._show_first(net, index, acts[0])
+        else:
+            self._show_later(net, layer, index, acts)
+        self._show_excite(net, layer, index, page)
+
+    def _evaluation(self, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """zs and activations of the current input, or of a blank one when nothing is drawn."""
+        if self._state.activations is not None:
+            return self._state.weighted_inputs, self._state.activations
+        return net.forward_full(np.zeros(net.sizes[0]))
+
+    def _show_first(self, net: Network, index: int, x: np.ndarray) -> None:
+        side = grid_side(net.sizes[0])
+        w = net.weights[0][index]
+        image = w.reshape(side, side)
+        self.weights_view.set_image(image)
+        limit = float(np.max(np.abs(w))) or 1.0
+        self.contribution_view.set_image((w * x).reshape(side, side), limit=limit)
+        self._hover_source = {"w": image, "x": x.reshape(side, side)}
+
+    def _show_later(self, net: Network, layer: int, index: int, acts: list[np.ndarray]) -> None:
+        w = net.weights[layer - 1][index]
+        if self._shown_bars != (self._generation, layer, index):
+            labels = [str(i) for i in range(w.size)]
+            self.incoming_bars.set_bars(w, labels)
+            self.incoming_bars.setTitle(f"incoming weights from {layer_name(net, layer - 1)}",
+                                        size="9pt")
+            self._shown_bars = (self._generation, layer, index)
+        self.incoming_bars.set_flow(w * acts[layer - 1])
+        x = acts[0]
+        side = grid_side(net.sizes[0])
+        gradient = net.input_gradient(x, layer, index)
+        if side:
+            self.gradient_view.set_image(gradient.reshape(side, side))
+        self._hover_source = {"w": w, "a": acts[layer - 1]}
+
+    def _show_pixel(self, net: Network, index: int, acts: list[np.ndarray], blank: bool) -> None:
+        w = net.weights[0][:, index]
+        if self._shown_bars != (self._generation, 0, index):
+            self.outgoing_bars.set_bars(w, [str(i) for i in range(w.size)])
+            self.outgoing_bars.setTitle(f"outgoing weights to {layer_name(net, 1)}", size="9pt")
+            self._shown_bars = (self._generation, 0, index)
+        value = float(acts[0][index])
+        self.outgoing_bars.set_flow(w * value)
+        self.formula.setText(pixel_html(net, index, value, blank))
+        self._hover_source = {"w": w, "x": value}
+
+    # -- what excites it --------------------------------------------------------------------------
+
+    def _excite_key_for(self, neuron: tuple[int, int] | None) -> tuple | None:
+        if neuron is None or neuron[0] == 0:
+            return None
+        return (self._generation, *neuron)
+
+    def _show_excite(self, net: Network, layer: int, index: int, page: int) -> None:
+        view = self.first_excite_view if page == 1 else self.later_excite_view
+        side = grid_side(net.sizes[0])
+        if not side:
+            return
+        key = self._excite_key_for((layer, index))
+        if key in self._excite_cache:
+            image = self._excite_cache[key]  # None: the search failed (said in the title)
+            view.set_title("what excites it" if image is not None else "what excites it: search failed")
+            view.set_image(image.reshape(side, side) if image is not None else np.zeros((side, side)))
+            return
+        if self._excite_key == key and self._excite_task is not None:
+            return  # still searching
+        self._cancel_excite()
+        view.set_title("what excites it: searching&hellip;")
+        view.set_image(np.zeros((side, side)))
+        self._excite_key = key
+        # A copy: the search runs on another thread while the model's arrays may be edited.
+        task = BackgroundTask(excite, net.copy(), layer, index, parent=self)
+        task.finished.connect(lambda result, key=key: self._on_excite_done(key, result))
+        task.failed.connect(lambda message, key=key: self._on_excite_done(key, None))
+        self._excite_task = task.start()
+
+    def _on_excite_done(self, key: tuple, image: np.ndarray | None) -> None:
+        self._excite_cache[key] = image
+        if self._excite_key == key:
+            self._excite_task.deleteLater()
+            self._excite_task = None
+            self._excite_key = None
+            if self._excite_key_for(self._shown) == key:
+                self._refresh()
+
+    def _cancel_excite(self) -> None:
+        if self._excite_task is not None:
+            self._excite_task.cancel()  # its late result is dropped; the worker sees cancelled()
+            self._excite_task.deleteLater()
+            self._excite_task = None
+        self._excite_key = None
+
+    # -- mouse ------------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_incoming_bars_clicked(self, i: int) -> None:
+        if self._shown is not None:
+            self.neuronRequested.emit(self._shown[0] - 1, i)
+
+    @Slot(int)
+    def _on_outgoing_bars_clicked(self, i: int) -> None:
+        self.neuronRequested.emit(1, i)
+
+    @Slot(int, int)
+    def _on_image_pixel_clicked(self, row: int, col: int) -> None:
+        side = grid_side(self._state.network.sizes[0])
+        if side:
+            self.neuronRequested.emit(0, row * side + col)
+
+    @Slot(int)
+    def _on_incoming_bars_hovered(self, i: int) -> None:
+        src = self._hover_source
+        if i < 0 or "a" not in src or self._shown is None:
+            self.hover.setText(" ")
+            return
+        w, a = float(src["w"][i]), float(src["a"][i])
+        name = neuron_name(self._state.network, self._shown[0] - 1, i)
+        self.hover.setText(f"from {name}: w = {w:+.3f}, a = {a:.3f}, w×a = {w * a:+.3f}  (click: select it)")
+
+    @Slot(int)
+    def _on_outgoing_bars_hovered(self, i: int) -> None:
+        src = self._hover_source
+        if i < 0 or "x" not in src or np.ndim(src.get("x")) != 0:
+            self.hover.setText(" ")
+            return
+        w, x = float(src["w"][i]), float(src["x"])
+        self.hover.setText(f"to {neuron_name(self._state.network, 1, i)}: w = {w:+.3f}, x×w = {x * w:+.3f}"
+                           "  (click: select it)")
+
+    def _on_image_pixel_hovered(self, image: DivergingImage, row: int, col: int) -> None:
+        value = image.value_at(row, col)
+        if value is None:
+            self.hover.setText(" ")
+            return
+        label = {id(self.weights_view): "w", id(self.contribution_view): "w×x",
+                 id(self.gradient_view): "da/dx"}.get(id(image), "x")
+        self.hover.setText(f"pixel (row {row}, col {col}): {label} = {value:+.4f}  (click: select the pixel)")
