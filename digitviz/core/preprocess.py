@@ -203,12 +203,13 @@ def stroke_steps(strokes, pen_width: float = STROKE_WIDTH) -> MnistSteps:
     scale = inner / longer if longer > 0 else 1.0
     segments = []
     for p in paths:
-        # Points closer than a third of a pixel once scaled add nothing but cost.
-        along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(p, axis=0), axis=1))]) * scale
-        keep = np.concatenate([[True], np.diff(np.floor(along * 3)) > 0])
+        q = (smooth_polyline(p) - lo) * scale
+        # Segments shorter than half a pixel once scaled add nothing but cost: keep one point
+        # per half pixel along the path (and both ends).
+        along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(q, axis=0), axis=1))])
+        keep = np.concatenate([[True], np.diff(np.floor(along * 2)) > 0])
         keep[-1] = True
-        q = smooth_polyline(p[keep]) if len(p) > 1 else p
-        q = (q - lo) * scale
+        q = q[keep]
         if len(q) == 1:
             segments.append((q, q))
         else:
