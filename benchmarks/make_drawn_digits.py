@@ -1,29 +1,50 @@
-"""Generate tests/data/drawn_digits.json: digits drawn the way people draw with a mouse.
+"""Generate the drawn-digit sets: digits drawn the way people draw with a mouse or a tablet.
 
-Nothing here comes from MNIST. Each digit class has a few hand-written templates (the ways
-people actually write it: a 1 with or without a flag and a base, a 7 with or without a
-crossbar, an open or closed 4, ...), each a list of strokes; a stroke is a list of pieces
-joined at sharp corners, each piece a smooth Catmull-Rom curve through control points in a
-unit box (x right, y down). Every sample then gets, from a seeded generator: shape noise on
-the control points, an aspect ratio, a slant, a small rotation, a size (30-85% of the canvas
-height), a position (often off centre), a slow wobble of the hand, the irregular spacing of
-mouse events at varying speed, and jitter of a pixel or so.
+Nothing here comes from MNIST. Two outputs:
+
+* ``--benchmark`` (the default) writes ``benchmarks/data/drawn_benchmark.json``, the benchmark
+  that ``benchmarks/drawn_digits.py`` measures, with two sets drawn from the writing styles of
+  ``benchmarks/drawn_styles.py`` (several countries' 1, 4, 7, 9, ...):
+
+  - ``pen``: full pen trajectories, several strokes with pen lifts, sizes from a fifth of the
+    canvas to filling it (log-uniform), placed anywhere it fits, slant, rotation, a slow wobble
+    and a fast tremor of the hand, and mouse events from dense (a slow hand) to sparse (a fast
+    one);
+  - ``polyline``: tablet-style data, every digit one stroke of 8 points (the strokes joined,
+    pen-up travel included, resampled evenly along their length, as pen-digit corpora store
+    them), sizes from a third of the canvas to filling it.
+
+  Its seed (``BENCHMARK_SEED``) and styles are fixed: nothing that is tuned on it may change them.
+* ``--legacy`` writes ``tests/data/drawn_digits.json``, the small set the GUI tests use (its own
+  templates, ``TEMPLATES`` below, kept as they were so that file stays reproducible).
+
+Each stroke piece is a smooth Catmull-Rom curve through control points in a unit box; every sample
+gets shape noise on the control points, an aspect ratio, a slant, a small rotation, a size, a
+position, the irregular spacing of mouse events at varying speed, and jitter.
 
 Run from the repository root::
 
-    python benchmarks/make_drawn_digits.py            # writes tests/data/drawn_digits.json
-    python benchmarks/make_drawn_digits.py --per-class 15 --seed 2026 --out other.json
+    python benchmarks/make_drawn_digits.py               # benchmarks/data/drawn_benchmark.json
+    python benchmarks/make_drawn_digits.py --legacy      # tests/data/drawn_digits.json
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "drawn_digits.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "tests" / "data" / "drawn_digits.json"
+BENCHMARK_OUT = ROOT / "benchmarks" / "data" / "drawn_benchmark.json"
+BENCHMARK_SEED = 14
+# Digits per class in each benchmark set.
+BENCHMARK_SETS = {"pen": 45, "polyline": 25}
 
 
 def _arc(cx, cy, rx, ry, a0, a1, n=7):
@@ -219,6 +240,7 @@ def draw_sample(label: int, template: tuple[str, float, list], rng: np.random.Ge
 
 
 def generate(per_class: int, seed: int) -> list[dict]:
+    """The legacy set (tests/data/drawn_digits.json)."""
     rng = np.random.default_rng(seed)
     digits = []
     for label, templates in TEMPLATES.items():
@@ -227,22 +249,123 @@ def generate(per_class: int, seed: int) -> list[dict]:
     return digits
 
 
+def _template_strokes(strokes: list, rng: np.random.Generator, noise: float) -> list[np.ndarray]:
+    """Dense (m, 2) curves of a template's strokes, control points moved by ``noise``."""
+    dense = []
+    for stroke in strokes:
+        pieces = []
+        for piece in stroke:
+            ctrl = np.asarray(piece, dtype=float)
+            ctrl = ctrl + rng.normal(0.0, noise, ctrl.shape)
+            if pieces:  # a piece starts where the previous one ended: a sharp corner, no gap
+                ctrl[0] = pieces[-1][-1]
+            pieces.append(_catmull_rom(ctrl))
+        dense.append(np.vstack(pieces))
+    return dense
+
+
+def _even_points(curve: np.ndarray, n: int) -> np.ndarray:
+    """``n`` points evenly spaced along the polyline ``curve`` (m, 2), both ends included."""
+    s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(curve, axis=0), axis=1))])
+    t = np.linspace(0.0, s[-1], n)
+    return np.column_stack([np.interp(t, s, curve[:, 0]), np.interp(t, s, curve[:, 1])])
+
+
+def draw_benchmark_sample(label: int, template: tuple[str, float, list], kind: str,
+                          rng: np.random.Generator) -> dict:
+    """One benchmark digit of set ``kind`` ("pen" or "polyline"): strokes in the 0..1 square."""
+    name, aspect, strokes = template
+    low = 0.2 if kind == "pen" else 0.33
+    height = float(np.exp(rng.uniform(np.log(low), np.log(0.97))))
+    width = height * aspect * rng.uniform(0.75, 1.25)
+    if width > 0.95:
+        height, width = height * 0.95 / width, 0.95
+    slant = rng.uniform(-0.15, 0.4)  # horizontal shift of the top per unit of height
+    angle = np.radians(rng.uniform(-10, 10))
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    dense = _template_strokes(strokes, rng, rng.uniform(0.0, 0.06))
+    box = np.vstack(dense)
+    lo, hi = box.min(axis=0), box.max(axis=0)
+    span = np.maximum(hi - lo, 0.25)  # a plain 1 keeps its narrowness
+    placed = []
+    for curve in dense:
+        unit = (curve - lo) / span
+        x = (unit[:, 0] - 0.5) * width + slant * (0.5 - unit[:, 1]) * height
+        y = (unit[:, 1] - 0.5) * height
+        placed.append(np.column_stack([x, y]) @ rot.T)
+    allxy = np.vstack(placed)
+    lo, hi = allxy.min(axis=0), allxy.max(axis=0)
+    fit = min(1.0, 0.96 / max(hi[0] - lo[0], hi[1] - lo[1]))  # slant and rotation may overflow
+    placed = [xy * fit for xy in placed]
+    lo, hi = lo * fit, hi * fit
+    margin = 0.02
+    cx = rng.uniform(margin - lo[0], 1 - margin - hi[0]) if hi[0] - lo[0] < 1 - 2 * margin else 0.5
+    cy = rng.uniform(margin - lo[1], 1 - margin - hi[1]) if hi[1] - lo[1] < 1 - 2 * margin else 0.5
+    placed = [xy + [cx, cy] for xy in placed]
+    size = max(hi - lo) * 1.0
+    if kind == "polyline":
+        # Tablet corpora join the strokes (pen-up travel included) and keep 8 evenly spaced points.
+        pts = _even_points(np.vstack(placed), 8)
+        pts = pts + rng.normal(0.0, rng.uniform(0.0, 0.01) * size, pts.shape)
+        strokes_out = [np.clip(pts, 0.0, 1.0)]
+    else:
+        wobble = rng.uniform(0.0, 0.025) * size
+        tremor = rng.uniform(0.0, 0.008) * size
+        freq, phase = rng.uniform(0.5, 2.5, size=2), rng.uniform(0, 2 * np.pi, size=4)
+        tremor_freq = rng.uniform(8.0, 16.0)
+        # Mouse events: from dense (a slow hand) to sparse (a fast one), in units of the digit's size.
+        spacing = max(0.004, size * float(np.exp(rng.uniform(np.log(0.015), np.log(0.15)))))
+        jitter = rng.uniform(0.0, 0.004)
+        strokes_out = []
+        for k, xy in enumerate(placed):
+            s = np.linspace(0, 1, len(xy)) + k  # the hand's wobble goes on across pen lifts
+            for axis in range(2):
+                xy[:, axis] += wobble * np.sin(2 * np.pi * freq[axis] * s / 2 + phase[axis])
+                xy[:, axis] += tremor * np.sin(2 * np.pi * tremor_freq * s + phase[2 + axis])
+            pts = _resample(xy, rng, spacing)
+            pts = pts + rng.normal(0.0, jitter, pts.shape)
+            strokes_out.append(np.clip(pts, 0.0, 1.0))
+    return {"label": label, "set": kind, "variant": name,
+            "strokes": [[[round(float(a), 4), round(float(b), 4)] for a, b in pts] for pts in strokes_out]}
+
+
+def generate_benchmark(seed: int = BENCHMARK_SEED, sets: dict[str, int] = BENCHMARK_SETS) -> list[dict]:
+    """Every set's digits; within a class the styles take turns."""
+    from drawn_styles import STYLES
+
+    digits = []
+    for kind, per_class in sets.items():
+        rng = np.random.default_rng([seed, len(kind)])
+        for label, styles in STYLES.items():
+            for i in range(per_class):
+                digits.append(draw_benchmark_sample(label, styles[i % len(styles)], kind, rng))
+    return digits
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-class", type=int, default=15)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--legacy", action="store_true", help="write the GUI tests' small set instead")
+    parser.add_argument("--per-class", type=int, default=15, help="legacy set only")
+    parser.add_argument("--seed", type=int, default=2026, help="legacy set only")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    digits = generate(args.per_class, args.seed)
+    if args.legacy:
+        digits = generate(args.per_class, args.seed)
+        how = f"--legacy --per-class {args.per_class} --seed {args.seed}"
+        out = args.out or OUT
+    else:
+        digits = generate_benchmark()
+        how = f"(benchmark, seed {BENCHMARK_SEED}, per class {BENCHMARK_SETS})"
+        out = args.out or BENCHMARK_OUT
     doc = {
-        "description": "Digits drawn as mouse strokes, generated by benchmarks/make_drawn_digits.py "
-                       f"--per-class {args.per_class} --seed {args.seed}; not derived from MNIST.",
+        "description": f"Digits drawn as mouse strokes, generated by benchmarks/make_drawn_digits.py {how}; "
+                       "not derived from MNIST.",
         "coordinates": "each stroke is a list of [x, y] points in the 0..1 canvas square, x right, y down",
         "digits": digits,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, separators=(",", ":")) + "\n")
-    print(f"wrote {len(digits)} digits to {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, separators=(",", ":")) + "\n")
+    print(f"wrote {len(digits)} digits to {out}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The drawn-digit test set and a replayer that draws it on a canvas with real mouse events.
 
-``tests/data/drawn_digits.json`` is made by ``benchmarks/make_drawn_digits.py`` (never from
-MNIST). Used by the GUI tests and by ``benchmarks/drawn_digits.py``.
+``tests/data/drawn_digits.json`` (the GUI tests' small set) and ``benchmarks/data/drawn_benchmark.json``
+(the benchmark: a pen-trajectory set and a coarse-polyline set) are made by
+``benchmarks/make_drawn_digits.py`` (never from MNIST). Used by the GUI tests and by
+``benchmarks/drawn_digits.py``.
 
 The events are real ``QMouseEvent``s sent through ``QApplication.sendEvent``, with the button
 held in ``buttons()`` during the moves, exactly as Qt delivers a drag from a mouse (or the mouse
@@ -19,20 +21,25 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 DATA = Path(__file__).resolve().parent / "data" / "drawn_digits.json"
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "drawn_benchmark.json"
 
 
 @dataclass(frozen=True)
 class DrawnDigit:
-    """A digit as mouse strokes: ``strokes`` is a list of [(x, y), ...] in the 0..1 canvas square."""
+    """A digit as mouse strokes: ``strokes`` is a list of [(x, y), ...] in the 0..1 canvas square.
+
+    ``group`` names the set it belongs to ("pen", "polyline"; "" for the tests' small set).
+    """
 
     label: int
     variant: str
     strokes: list
+    group: str = ""
 
 
 def load_drawn_digits(path: Path = DATA) -> list[DrawnDigit]:
     doc = json.loads(Path(path).read_text())
-    return [DrawnDigit(int(d["label"]), d["variant"], d["strokes"]) for d in doc["digits"]]
+    return [DrawnDigit(int(d["label"]), d["variant"], d["strokes"], d.get("set", "")) for d in doc["digits"]]
 
 
 def to_widget(canvas, x: float, y: float) -> QPointF:

@@ -128,3 +128,64 @@ def test_any_scale_of_ink():
 def test_rejects_non_2d():
     with pytest.raises(ValueError, match="2-D"):
         to_mnist(np.zeros((3, 4, 5)))
+
+
+# -- stroke_steps: strokes rendered at MNIST's stroke width ----------------------------------------
+
+from digitviz.core.preprocess import STROKE_WIDTH, smooth_polyline, stroke_steps, strokes_to_mnist  # noqa: E402
+
+SEVEN = [[(0.0, 0.0), (1.0, 0.0), (0.4, 1.0)], [(0.35, 0.5), (0.9, 0.5)]]
+
+
+def _placed(strokes, scale, dx, dy):
+    return [np.array(s) * scale + (dx, dy) for s in strokes]
+
+
+def _width_at_row(image, row):
+    """Ink across one row of a vertical stroke, in pixels (the sum of the anti-aliased values)."""
+    return float(image[row].sum())
+
+
+@pytest.mark.parametrize("scale", [30.0, 120.0, 280.0])
+def test_a_stroke_has_the_same_width_whatever_the_drawing_size(scale):
+    one = strokes_to_mnist([[(5.0, 0.0), (5.0, scale)]])
+    assert _box(one)[0] == 20  # the ink's longer side fills the 20-pixel box
+    assert _width_at_row(one, 14) == pytest.approx(STROKE_WIDTH, abs=0.05)
+
+
+def test_small_and_large_drawings_of_a_digit_give_the_same_input():
+    small = strokes_to_mnist(_placed(SEVEN, 40.0, 200.0, 10.0))
+    large = strokes_to_mnist(_placed(SEVEN, 260.0, 5.0, 8.0))
+    np.testing.assert_allclose(small, large, atol=1e-6)
+
+
+def test_the_stroke_input_is_centred_by_mass_inside_the_field():
+    steps = stroke_steps(_placed(SEVEN, 100.0, 50.0, 60.0))
+    x = steps.result
+    assert x.dtype == np.float32 and x.shape == (28, 28)
+    assert 0.0 <= x.min() and x.max() == pytest.approx(1.0)
+    r, c = centre_of_mass(x)
+    assert abs(r - 14) <= 0.5 and abs(c - 14) <= 0.5
+    assert max(steps.scaled.shape) == 20
+    # The ink is as much as MNIST's digits carry, not the blob a small image scaled up gives.
+    assert 50 < x.sum() < 150
+
+
+def test_no_strokes_a_dot_and_bad_points():
+    assert not strokes_to_mnist([]).any()
+    assert not strokes_to_mnist([np.zeros((0, 2))]).any()
+    dot = strokes_to_mnist([[(10.0, 10.0)]])
+    assert dot.any() and abs(centre_of_mass(dot)[0] - 14) <= 0.5
+    with_nan = strokes_to_mnist([[(0.0, 0.0), (np.nan, 3.0), (0.0, 50.0)]])
+    np.testing.assert_array_equal(with_nan, strokes_to_mnist([[(0.0, 0.0), (0.0, 50.0)]]))
+
+
+def test_smooth_polyline_follows_the_canvas_path():
+    p = np.array([(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)])
+    q = smooth_polyline(p)
+    np.testing.assert_array_equal(q[0], p[0])
+    np.testing.assert_array_equal(q[-1], p[-1])
+    # The corner is rounded: the path passes inside it, through the quadratic's midpoint.
+    assert np.min(np.linalg.norm(q - (10.0, 0.0), axis=1)) > 1.0
+    assert np.min(np.linalg.norm(q - (7.5, 1.25), axis=1)) < 1e-9
+    np.testing.assert_array_equal(smooth_polyline(p[:2]), p[:2])

@@ -109,6 +109,48 @@ def test_undo_and_redo_restore_the_image_exactly(canvas):
     assert not canvas.can_redo()
 
 
+def test_the_canvas_keeps_its_pen_strokes_in_image_pixels(canvas):
+    assert canvas.strokes() == []
+    draw_stroke(canvas, LINE)
+    draw_stroke(canvas, DOWN)
+    strokes = canvas.strokes()
+    assert len(strokes) == 2 and strokes[0].shape[1] == 2
+    n = canvas.resolution
+    np.testing.assert_allclose(strokes[0][0], (0.2 * n, 0.5 * n), atol=2)
+    np.testing.assert_allclose(strokes[1][-1], (0.5 * n, 0.8 * n), atol=2)
+    canvas.undo()
+    assert len(canvas.strokes()) == 1
+    canvas.redo()
+    assert len(canvas.strokes()) == 2
+    canvas.clear()
+    assert canvas.strokes() == []
+    canvas.undo()
+    assert len(canvas.strokes()) == 2
+
+
+def test_the_strokes_include_the_one_being_drawn(canvas):
+    press(canvas, to_widget(canvas, 0.2, 0.2))
+    move(canvas, to_widget(canvas, 0.4, 0.4))
+    assert len(canvas.strokes()) == 1 and len(canvas.strokes()[0]) == 2
+    release(canvas, to_widget(canvas, 0.4, 0.4))
+    assert len(canvas.strokes()) == 1
+
+
+def test_erasing_or_setting_an_image_leaves_no_strokes_to_render(canvas):
+    draw_stroke(canvas, LINE)
+    draw_stroke(canvas, DOWN, button=Qt.MouseButton.RightButton)
+    assert canvas.strokes() is None
+    draw_stroke(canvas, DOWN)  # pen strokes after an erasure: still not strokes alone
+    assert canvas.strokes() is None
+    canvas.undo()
+    canvas.undo()
+    assert len(canvas.strokes()) == 1
+    canvas.set_image(np.eye(28))
+    assert canvas.strokes() is None
+    canvas.undo()
+    assert len(canvas.strokes()) == 1
+
+
 def test_clear_is_undoable(canvas):
     draw_stroke(canvas, LINE)
     drawn = canvas.image().copy()

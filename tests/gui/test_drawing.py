@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from digitviz.core import Network, load_weights, to_mnist
-from digitviz.core.preprocess import centre_of_mass
+from digitviz.core.preprocess import centre_of_mass, strokes_to_mnist
 from digitviz.core.resources import default_weights_path
 from digitviz.gui import MainWindow
 
@@ -62,9 +62,9 @@ def test_drawn_digits_are_read_at_any_size_and_place(window, label, strokes, sca
     assert window.prediction[0] == label
 
 
-def test_the_input_is_the_preprocessed_canvas_and_the_prediction_the_networks(window):
+def test_the_input_is_the_strokes_at_mnist_width_and_the_prediction_the_networks(window):
     draw_digit(window.canvas, place(SEVEN, 0.4, (0.3, 0.65)))
-    expected = to_mnist(window.canvas.image())
+    expected = strokes_to_mnist(window.canvas.strokes())
     np.testing.assert_array_equal(window.state.input, expected.reshape(784).astype(np.float64))
     digit, outputs = window.prediction
     np.testing.assert_allclose(outputs, window.network.forward(window.state.input)[-1])
@@ -74,13 +74,35 @@ def test_the_input_is_the_preprocessed_canvas_and_the_prediction_the_networks(wi
     assert abs(r - 14) < 1 and abs(c - 14) < 1
 
 
+def test_a_small_drawing_is_fed_with_the_same_stroke_width_as_a_large_one(window):
+    draw_digit(window.canvas, place(SEVEN, 0.25, (0.3, 0.3)))
+    small = window.state.input.copy()
+    window.canvas.clear()
+    draw_digit(window.canvas, place(SEVEN, 0.9, (0.5, 0.5)))
+    large = window.state.input
+    # Same shape and ink: the image pipeline would make the small one's strokes 3-4 times thicker.
+    assert abs(small.sum() - large.sum()) < 0.15 * large.sum()
+    assert to_mnist(window.canvas.image()).sum() < 2 * large.sum()
+
+
+def test_after_erasing_the_input_is_the_preprocessed_canvas(window):
+    draw_digit(window.canvas, place(SEVEN, 0.5, (0.5, 0.5)))
+    draw_stroke(window.canvas, [(0.2, 0.25), (0.3, 0.25)], button=Qt.MouseButton.RightButton)
+    assert window.canvas.strokes() is None
+    expected = to_mnist(window.canvas.image())
+    np.testing.assert_array_equal(window.state.input, expected.reshape(784).astype(np.float64))
+    window.canvas.undo()  # back to pen strokes only
+    expected = strokes_to_mnist(window.canvas.strokes())
+    np.testing.assert_array_equal(window.state.input, expected.reshape(784).astype(np.float64))
+
+
 def test_wiring_with_a_random_network(qtbot):
     net = Network.random([784, 16, 16, 10], np.random.default_rng(3))
     w = MainWindow(weights=net)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.predictionChanged) as blocker:
         draw_digit(w.canvas, place(ZERO, 0.5, (0.5, 0.5)))
-    x = to_mnist(w.canvas.image()).reshape(784)
+    x = strokes_to_mnist(w.canvas.strokes()).reshape(784)
     np.testing.assert_array_equal(w.state.input, x)
     np.testing.assert_allclose(w.prediction[1], net.forward(x)[-1])
     assert blocker.args[0][0] == w.prediction[0]

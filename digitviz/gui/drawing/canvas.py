@@ -4,6 +4,8 @@ The canvas owns its image (ink high, 0 = paper) at a fixed resolution, independe
 widget's size on screen, so a digit drawn on a small laptop panel or a 4K display gives the
 same pixels. Each stroke is rendered as one smooth anti-aliased path with round caps and joins
 onto a copy of the image as it was before the stroke, so undo and redo restore it exactly.
+The canvas also keeps the points of its pen strokes (``strokes()``), so that a drawing can be
+rendered for the network at MNIST's stroke width whatever its size (``core.preprocess.stroke_steps``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class DrawingCanvas(QWidget):
         self._resolution = int(resolution)
         self._image = self._blank()
         self._source: np.ndarray | None = None  # the array set_image showed, while still shown
+        # The pen strokes that made the image, as (m, 2) arrays of image points; None once the
+        # image holds something else too (an eraser stroke, an image set with set_image).
+        self._strokes: list[np.ndarray] | None = []
         self._before: QImage | None = None  # the image when the current stroke began
         self._points: list[QPointF] = []
         self._stroke_erases = False
@@ -82,6 +87,18 @@ class DrawingCanvas(QWidget):
         """(resolution, resolution) float32 in [0, 1], ink high: what has been drawn so far."""
         return self._to_array(self._image)
 
+    def strokes(self) -> list[np.ndarray] | None:
+        """The pen strokes drawn so far, the current one included, each (m, 2) float64 (x, y) in
+        image pixels (y down), in the order drawn; None when the image is not made of pen strokes
+        alone (something was erased, or an image was set with ``set_image``)."""
+        if self._strokes is None:
+            return None
+        if self.is_drawing():
+            if self._stroke_erases:
+                return None
+            return self._strokes + [self._points_array()]
+        return list(self._strokes)
+
     def is_empty(self) -> bool:
         return not self.image().any()
 
@@ -105,7 +122,7 @@ class DrawingCanvas(QWidget):
         self._cancel_stroke()
         if self.is_empty():
             return
-        self._push_step(self._blank(), "clear")
+        self._push_step(self._blank(), "clear", strokes=[])
 
     @Slot()
     def undo(self) -> None:
@@ -140,7 +157,7 @@ class DrawingCanvas(QWidget):
             self._resolution, self._resolution, Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         ).convertToFormat(QImage.Format.Format_Grayscale8)
-        self._push_step(scaled, "shown image", source=np.clip(a, 0.0, 1.0))
+        self._push_step(scaled, "shown image", source=np.clip(a, 0.0, 1.0), strokes=None)
 
     def drawing_rect(self) -> QRectF:
         """The square, in widget coordinates, where the image is shown (centred, letterboxed)."""
@@ -207,12 +224,15 @@ class DrawingCanvas(QWidget):
     def _finish_stroke(self) -> None:
         """Close the current stroke: one undo step if it changed anything; ``imageChanged``."""
         before = self._before
+        points = self._points_array()
         self._before = None
         self._points = []
         if self._to_array(before).tobytes() != self._to_array(self._image).tobytes():
             text = "eraser stroke" if self._stroke_erases else "stroke"
-            step = _CanvasStep(self, (before, self._source), (self._image, None), text)
+            strokes = None if self._strokes is None or self._stroke_erases else self._strokes + [points]
+            step = _CanvasStep(self, (before, self._source, self._strokes), (self._image, None, strokes), text)
             self._source = None
+            self._strokes = strokes
             self._stack.push(step)
         self.imageChanged.emit()
 
@@ -313,14 +333,21 @@ class DrawingCanvas(QWidget):
             self._before = None
             self._points = []
 
-    def _push_step(self, image: QImage, text: str, source: np.ndarray | None = None) -> None:
+    def _push_step(self, image: QImage, text: str, source: np.ndarray | None = None,
+                   strokes: list | None = None) -> None:
         """Show ``image`` as one undoable step named ``text`` in the Edit menu."""
-        self._stack.push(_CanvasStep(self, (self._image, self._source), (image, source), text, shown=False))
+        self._stack.push(_CanvasStep(self, (self._image, self._source, self._strokes), (image, source, strokes),
+                                     text, shown=False))
 
-    def _restore(self, content: tuple[QImage, np.ndarray | None]) -> None:
-        """Show ``(image, source)`` (an undo or redo step)."""
+    def _points_array(self) -> np.ndarray:
+        # Clipped to the image, as the ink is: a drag may leave the canvas.
+        points = np.array([(p.x(), p.y()) for p in self._points], dtype=np.float64).reshape(-1, 2)
+        return np.clip(points, 0.0, float(self._resolution))
+
+    def _restore(self, content: tuple[QImage, np.ndarray | None, list | None]) -> None:
+        """Show ``(image, source, strokes)`` (an undo or redo step)."""
         self._cancel_stroke()
-        self._image, self._source = content
+        self._image, self._source, self._strokes = content
         self._settled()
 
     def _settled(self) -> None:
@@ -335,7 +362,7 @@ class DrawingCanvas(QWidget):
 
 
 class _CanvasStep(QUndoCommand):
-    """One step of the canvas: ``(image, source)`` before and after a stroke, clear or set_image.
+    """One step of the canvas: ``(image, source, strokes)`` before and after a stroke, clear or set_image.
 
     ``shown`` says whether the canvas already shows ``after`` (a stroke drawn live) so that the
     first redo, which QUndoStack.push runs, does not repeat it.

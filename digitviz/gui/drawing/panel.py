@@ -1,11 +1,15 @@
 """The drawing panel: the canvas, its tools, what the network sees, and the live wiring.
 
-canvas image -> ``mnist_steps`` (crop, scale into 20x20, centre) -> ``state.set_input``. While the
+canvas strokes -> ``stroke_steps`` (scaled into 20x20 and drawn at MNIST's stroke width, centred)
+-> ``state.set_input``; a canvas that holds more than pen strokes (something erased, an image set)
+goes through ``mnist_steps`` (its image cropped, scaled into 20x20, centred) instead. While the
 pen moves, at most one evaluation per display frame (a 16 ms coalescing timer) with
 ``final=False``; when a stroke ends (or clear / undo / redo) at once with ``final=True``.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
@@ -21,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.preprocess import mnist_steps
+from ...core.preprocess import MnistSteps, mnist_steps, stroke_steps
 from ..models.state import AppState
 from .canvas import ERASER, PEN, DrawingCanvas
 from .input_view import InputView
@@ -137,7 +141,7 @@ class DrawingPanel(QWidget):
             self.input_view.set_steps(None, image)
             self.state.set_input(exact, final=final)
             return
-        steps = mnist_steps(image)
+        steps = drawing_steps(image, self.canvas.strokes())
         self.input_view.set_steps(steps, image)
         self.state.set_input(steps.result, final=final)
 
@@ -170,3 +174,16 @@ class DrawingPanel(QWidget):
     @Slot(int)
     def _on_width_box_value_changed(self, value: int) -> None:
         self.canvas.set_pen_width(value)
+
+
+def drawing_steps(image: np.ndarray, strokes: list | None) -> MnistSteps:
+    """What the network sees of a drawing: its strokes at MNIST's stroke width when the canvas
+    knows them (``strokes`` not None), else the preprocessed ``image``. ``cropped`` is always the
+    canvas image cropped to its ink, for showing."""
+    if strokes is None:
+        return mnist_steps(image)
+    steps = stroke_steps(strokes)
+    rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+    if len(rows) == 0:
+        return steps
+    return replace(steps, cropped=image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
