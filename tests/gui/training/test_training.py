@@ -44,7 +44,7 @@ def same(a: Network, b: Network) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(weights_of(a), weights_of(b)))
 
 
-def test_step_pause_continue_and_scrub_through_the_timeline(window, qtbot):
+def test_step_run_and_scrub_through_the_timeline(window, qtbot):
     session = window.training
     session.configure(epochs=3)
     start = session.start_network()
@@ -54,29 +54,7 @@ def test_step_pause_continue_and_scrub_through_the_timeline(window, qtbot):
     assert session.batches_done == 1
     assert not same(window.network, start)  # the window shows the network after one batch
 
-    # While it runs the window follows it (live updates) and keeps handling events.
-    updates, ticks = [], []
-    window.state.parametersChanged.connect(lambda: updates.append(session.batches_done))
-    ticker = QTimer()
-    ticker.timeout.connect(lambda: ticks.append(1))
-    ticker.start(5)
-    session.configure(epochs=3)  # same settings: allowed during a run
-    assert session.start()
-    qtbot.waitUntil(lambda: session.batches_done >= 8, timeout=30_000)
-    session.pause()
-    ticker.stop()
-    assert not session.is_running()
-    assert ticks and updates
-
-    # Paused: the weights stay as they are.
-    paused_at = session.batches_done
-    shown = weights_of(window.network)
-    qtbot.wait(300)
-    assert session.batches_done == paused_at
-    assert all(np.array_equal(a, b) for a, b in zip(shown, weights_of(window.network)))
-    assert same(session.current_network(), window.network)
-
-    assert session.start()  # continue to the end of the third epoch
+    assert session.start()  # on to the end of the third epoch
     qtbot.waitUntil(lambda: not session.is_running(), timeout=60_000)
     assert session.batches_done == 60
     # Snapshots after 0, 1, 2, 4, ... batches and at every epoch's end (20, 40, 60).
@@ -102,6 +80,37 @@ def test_step_pause_continue_and_scrub_through_the_timeline(window, qtbot):
     # The trainer computes in float32: the first snapshot is the start network rounded to it.
     assert all(np.array_equal(a.astype(np.float32), b) for a, b in zip(weights_of(start), weights_of(window.network)))
     assert window.training_panel.slider.value() == 0
+
+
+def test_pause_stops_the_weights_and_start_continues(window, qtbot):
+    session = window.training
+    session.configure(epochs=500)  # long enough that the pause lands mid-run on any machine
+    # While it runs the window follows it (live updates) and keeps handling events.
+    updates, ticks = [], []
+    window.state.parametersChanged.connect(lambda: updates.append(session.batches_done))
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(1))
+    ticker.start(5)
+    assert session.start()
+    qtbot.waitUntil(lambda: session.batches_done >= 8, timeout=30_000)
+    session.pause()
+    ticker.stop()
+    assert not session.is_running()
+    assert ticks and updates
+
+    # Paused: the weights stay as they are.
+    paused_at = session.batches_done
+    assert paused_at < session.total_batches
+    shown = weights_of(window.network)
+    qtbot.wait(300)
+    assert session.batches_done == paused_at
+    assert all(np.array_equal(a, b) for a, b in zip(shown, weights_of(window.network)))
+    assert same(session.current_network(), window.network)
+
+    assert session.start()  # and it continues from there
+    qtbot.waitUntil(lambda: session.batches_done > paused_at, timeout=30_000)
+    session.pause()
+    assert not session.is_running()
 
 
 def test_play_replays_the_timeline(window, qtbot):
