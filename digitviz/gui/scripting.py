@@ -29,7 +29,7 @@ class ScriptingInterface:
         """Learn toward ``label`` (0-9): the scene shows what this input wants; None leaves the mode."""
         self.learning.set_target(label)
         if label is not None:
-            self.learn_dock.show()
+            self.bring_forward(self.learn_dock)
 
     def gradient(self) -> tuple[list[np.ndarray], list[np.ndarray], float] | None:
         """``(dW, db, cost)`` of the current input toward the target (core backprop; ``dW[l]`` shaped

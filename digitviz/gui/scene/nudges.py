@@ -107,8 +107,13 @@ class NudgesItem(QtWidgets.QGraphicsObject):
             top = float(pos[:, 1].min()) - r - 22.0
             painter.setPen(self._text_pen)
             scale = float(np.max(np.abs(nudges)))
-            painter.drawText(QtCore.QRectF(float(pos[0, 0]) - 100, top, 200, 18),
-                             QtCore.Qt.AlignmentFlag.AlignCenter, f"−∂C/∂a, longest {scale:.3g}")
+            # As wide as the gap to the nearest other column allows: neighbours' labels never overlap.
+            xs = [float(lay.positions[k][0, 0]) for k in range(len(lay.sizes)) if k != layer]
+            width = min(200.0, 0.9 * min((abs(v - float(pos[0, 0])) for v in xs), default=200.0))
+            text = QtGui.QFontMetrics(font).elidedText(f"longest {scale:.2g}",
+                                                       QtCore.Qt.TextElideMode.ElideMiddle, int(width))
+            painter.drawText(QtCore.QRectF(float(pos[0, 0]) - width / 2, top, width, 18),
+                             QtCore.Qt.AlignmentFlag.AlignCenter, text)
 
 
 def _arrow(x: float, y_tail: float, y_head: float, shaft: float) -> QtGui.QPainterPath:
