@@ -235,7 +235,8 @@ def test_a_test_digit_sets_its_label_and_set_target_none_leaves_the_mode(qtbot, 
         qtbot.wait(25)  # a display frame: the drawing panel feeds the network once per frame
         costs.append(window.learning.result.cost if window.learning.result else None)
 
-    draw_stroke(window.canvas, [(0.5, 0.15 + 0.05 * k) for k in range(15)], on_move=on_move)
+    # A curve, so that the shape (not only its length, which preprocessing scales away) changes.
+    draw_stroke(window.canvas, [(0.5 + 0.2 * np.sin(k / 3), 0.15 + 0.05 * k) for k in range(15)], on_move=on_move)
     assert window.learning.true_label is None and window.learning.target == 1
     assert len({c for c in costs if c is not None}) > 2  # recomputed live, not only at the end
     core = window.network.backprop(window.state.input, np.eye(10)[1], window.learning.cost_name)
