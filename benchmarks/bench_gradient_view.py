@@ -23,7 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from screen import offscreen  # benchmarks/screen.py
+
+os.environ.setdefault("QT_QPA_PLATFORM", offscreen(1600, 900))  # a screen as large as the window
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np

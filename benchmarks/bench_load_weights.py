@@ -24,8 +24,9 @@ from pathlib import Path
 from pathlib import Path as _Path
 
 import numpy as np
+from screen import offscreen as _offscreen  # benchmarks/screen.py
 
-_os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_os.environ.setdefault("QT_QPA_PLATFORM", _offscreen(1600, 900))  # a screen as large as the window
 sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from digitviz import Network, load_weights, save_weights
@@ -62,7 +63,7 @@ def write_all_formats(net: Network, folder: Path, formats) -> dict[str, Path]:
 def responsiveness(path: Path, show: bool) -> tuple[float, float, float]:
     """Seconds open_weights took; the longest gap between 10 ms timer ticks while the file was
     read; seconds the GUI thread then spent showing the network (set_network: scene, docks)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_QPA_PLATFORM", _offscreen(1600, 900))
     from PySide6.QtCore import QTimer
 
     from digitviz.gui.app import ensure_app

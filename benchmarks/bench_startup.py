@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from screen import offscreen  # benchmarks/screen.py
+
 ROOT = Path(__file__).resolve().parents[1]
 
 BARE = """
@@ -48,7 +50,7 @@ w = MainWindow(); f = FirstPaint(); w.scene.viewport().installEventFilter(f); w.
 def run(code: str) -> float:
     # As installed: byte-code cached (pip compiles it; this machine's PYTHONDONTWRITEBYTECODE would not).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env = {**env, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+    env = {**env, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", offscreen(1600, 900)),
            "XDG_CONFIG_HOME": "/tmp/digitviz-bench-config"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -19,9 +19,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from screen import offscreen  # benchmarks/screen.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QPA_PLATFORM", offscreen(1600, 900))  # a screen as large as the window
 
 
 def load(folder: str | None):

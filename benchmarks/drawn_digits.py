@@ -30,7 +30,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from screen import offscreen  # benchmarks/screen.py
+
+os.environ.setdefault("QT_QPA_PLATFORM", offscreen(1600, 900))  # a screen as large as the window
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
