@@ -61,22 +61,6 @@ class LearnPanel(QWidget):
         self._model = model
         self._state = state
 
-        self.target_buttons = QButtonGroup(self)
-        self.target_buttons.setExclusive(True)
-        targets = QHBoxLayout()
-        targets.setSpacing(2)
-        targets.addWidget(QLabel("Target:"))
-        for d in range(state.network.sizes[-1]):
-            button = self._small_button(str(d), f"This example should be a {d}")
-            self.target_buttons.addButton(button, d)
-            targets.addWidget(button)
-        self.off_button = self._small_button("Off", "Leave 'learn from this'")
-        self.off_button.setFixedWidth(34)
-        self.target_buttons.addButton(self.off_button, OFF)
-        targets.addWidget(self.off_button)
-        targets.addStretch(1)
-        self.target_buttons.idClicked.connect(self._on_target_buttons_clicked)
-
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.cost_combo = QComboBox()
@@ -88,6 +72,50 @@ class LearnPanel(QWidget):
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        targets = self._make_targets(state.network.sizes[-1])
+        grid = self._make_controls()
+        self.view_button = QPushButton("Show the gradient in the scene")
+        self.view_button.clicked.connect(self.gradientViewRequested)
+        help_label = QLabel(HELP)
+        help_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(targets)
+        layout.addWidget(self.note)
+        layout.addLayout(grid)
+        layout.addWidget(self.formula)
+        layout.addWidget(self.step_result)
+        layout.addWidget(self.view_button)
+        layout.addWidget(help_label)
+        layout.addStretch(1)
+
+        model.targetChanged.connect(self._on_model_target_changed)
+        model.gradientChanged.connect(self._on_model_gradient_changed)
+        model.stepTaken.connect(self._on_model_step_taken)
+        self._sync()
+
+    def _make_targets(self, n_outputs: int) -> QHBoxLayout:
+        """The row of target buttons 0..n-1 and Off."""
+        self.target_buttons = QButtonGroup(self)
+        self.target_buttons.setExclusive(True)
+        targets = QHBoxLayout()
+        targets.setSpacing(2)
+        targets.addWidget(QLabel("Target:"))
+        for d in range(n_outputs):
+            button = self._small_button(str(d), f"This example should be a {d}")
+            self.target_buttons.addButton(button, d)
+            targets.addWidget(button)
+        self.off_button = self._small_button("Off", "Leave 'learn from this'")
+        self.off_button.setFixedWidth(34)
+        self.target_buttons.addButton(self.off_button, OFF)
+        targets.addWidget(self.off_button)
+        targets.addStretch(1)
+        self.target_buttons.idClicked.connect(self._on_target_buttons_clicked)
+
+        return targets
+
+    def _make_controls(self) -> QGridLayout:
+        """Cost, averaging, learning rate and "Take one step"."""
         self.average_check = QCheckBox("Average over")
         self.average_spin = QSpinBox()
         self.average_spin.setRange(1, MAX_AVERAGE)
@@ -116,10 +144,6 @@ class LearnPanel(QWidget):
         self.step_result = QLabel(" ")
         self.step_result.setTextFormat(Qt.TextFormat.RichText)
         self.step_result.setWordWrap(True)
-        self.view_button = QPushButton("Show the gradient in the scene")
-        self.view_button.clicked.connect(self.gradientViewRequested)
-        help_label = QLabel(HELP)
-        help_label.setWordWrap(True)
 
         grid = QGridLayout()
         grid.addWidget(QLabel("Cost:"), 0, 0)
@@ -134,20 +158,7 @@ class LearnPanel(QWidget):
         grid.setColumnStretch(2, 1)
         self.resample_button.setMaximumWidth(52)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(targets)
-        layout.addWidget(self.note)
-        layout.addLayout(grid)
-        layout.addWidget(self.formula)
-        layout.addWidget(self.step_result)
-        layout.addWidget(self.view_button)
-        layout.addWidget(help_label)
-        layout.addStretch(1)
-
-        model.targetChanged.connect(self._on_model_target_changed)
-        model.gradientChanged.connect(self._on_model_gradient_changed)
-        model.stepTaken.connect(self._on_model_step_taken)
-        self._sync()
+        return grid
 
     @staticmethod
     def _small_button(text: str, tip: str) -> QPushButton:
