@@ -7,6 +7,12 @@ What should hold: status 2 (bad input) or 0 (the valid controls), within the lim
 signal or a timeout.
 
     python benchmarks/hostile_files.py [--keep DIR]
+    python benchmarks/hostile_files.py --gui     # the weight files through window.open_weights
+
+With ``--gui`` each weight file is opened by ``window.open_weights`` in a fresh process with a
+window (offscreen): it must return False with the window's network unchanged (exit 2 here), the
+call itself within 5 s; the process may take 20 s in all (Qt's start-up), and its peak RSS is
+reported (no address-space limit: Qt's libraries alone map more than 500 MB of address space).
 """
 
 from __future__ import annotations
@@ -205,20 +211,42 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
-def run_case(args: list[str]) -> tuple[int | str, float, float, str]:
+GUI_CHILD = """
+import sys, time
+from digitviz.gui.app import ensure_app
+app = ensure_app()
+from digitviz.gui import MainWindow
+w = MainWindow(); w.show(); app.processEvents()
+before = w.network
+start = time.perf_counter()
+ok = w.open_weights(sys.argv[1])
+seconds = time.perf_counter() - start
+app.processEvents()
+if ok:
+    print(f"opened in {seconds:.2f} s"); sys.exit(0)
+unchanged = w.network is before and w.scene.network is before
+print(f"refused in {seconds:.2f} s, window {'unchanged' if unchanged else 'CHANGED'}: "
+      + (w.last_error or "").splitlines()[0], file=sys.stderr)
+sys.exit(2 if unchanged and seconds < 5 else 3)
+"""
+
+
+def run_case(args: list[str], gui: bool = False) -> tuple[int | str, float, float, str]:
     """(exit status or 'timeout', seconds, peak RSS in MB, first line of output)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen",
+               XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="digitviz-hostile-config-"))
+    command = [sys.executable, "-c", GUI_CHILD, *args] if gui else [sys.executable, "-m", "digitviz", *args]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "digitviz", *args], stdout=out, stderr=err,
-                                stdin=subprocess.DEVNULL, env=env, preexec_fn=_limit, cwd=ROOT)
+        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
+                                preexec_fn=None if gui else _limit, cwd=ROOT)
         timed_out = threading.Event()
 
         def kill():
             timed_out.set()
             proc.kill()
 
-        timer = threading.Timer(TIMEOUT, kill)
+        timer = threading.Timer(4 * TIMEOUT if gui else TIMEOUT, kill)
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         timer.cancel()
@@ -228,7 +256,8 @@ def run_case(args: list[str]) -> tuple[int | str, float, float, str]:
         chosen = out if proc.returncode == 0 else err
         chosen.seek(0)
         text = chosen.read().decode("utf-8", "replace").strip()
-    first = text.splitlines()[0] if text else ""
+    lines = [line for line in text.splitlines() if "propagateSizeHints" not in line]
+    first = lines[0] if lines else ""
     code: int | str = "timeout" if timed_out.is_set() else proc.returncode
     return code, seconds, usage.ru_maxrss / 1024, first
 
@@ -236,24 +265,26 @@ def run_case(args: list[str]) -> tuple[int | str, float, float, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="write the cases here and keep them")
+    parser.add_argument("--gui", action="store_true", help="open each weight file with window.open_weights")
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="digitviz-hostile-")) if options.keep is None else options.keep
     folder.mkdir(parents=True, exist_ok=True)
     try:
         runs: list[tuple[str, list[str]]] = []
         for name, path in weight_cases(folder).items():
-            runs.append((name, ["evaluate", str(path)]))
-        for name, data in data_cases(folder).items():
-            runs.append((name, ["evaluate", str(ROOT / "weights" / "default.npz"), "--data", str(data)]))
-        for name, args in render_cases(folder).items():
-            runs.append((name, ["render", *args]))
+            runs.append((name, [str(path)] if options.gui else ["evaluate", str(path)]))
+        if not options.gui:
+            for name, data in data_cases(folder).items():
+                runs.append((name, ["evaluate", str(ROOT / "weights" / "default.npz"), "--data", str(data)]))
+            for name, args in render_cases(folder).items():
+                runs.append((name, ["render", *args]))
         print(f"python {sys.version.split()[0]}, numpy {np.__version__}; timeout {TIMEOUT:.0f} s, "
               f"address space {ADDRESS_SPACE // 2**20} MB")
         print(f"| {'case':46s} | exit | seconds | peak RSS MB | first line |")
         print(f"|{'-' * 48}|------|---------|-------------|------------|")
         bad = 0
         for name, args in runs:
-            code, seconds, rss, first = run_case(args)
+            code, seconds, rss, first = run_case(args, gui=options.gui)
             expected = 0 if name.startswith("control") else 2
             bad += code != expected
             first = first.replace(str(folder), "…").replace(str(ROOT), ".")[:110]

@@ -114,11 +114,12 @@ def run(args) -> int:
 
     # No window: render offscreen unless the caller chose a platform (or Qt is already running).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ..gui.app import ensure_app
+    from ..gui.app import ensure_app, quiet_platform_notices
     from ..gui.drawing.image_input import InputError, load_input
     from ..gui.scene import NetworkScene
 
     app = ensure_app()
+    quiet_platform_notices()
     try:
         x = load_input(args.input)
     except InputError as exc:
@@ -150,8 +151,9 @@ def run(args) -> int:
     out_values = activations[-1]
     digit = int(out_values.argmax())
     truth = _true_label(args.input)
-    print(f"wrote {out} ({width}x{height}, {args.view} view): {network.name} "
-          f"({network.shape_text}) reads {args.input} as {digit} ({out_values[digit]:.2f})"
+    shape = "" if network.shape_text in network.name else f" ({network.shape_text})"
+    print(f"wrote {out} ({width}x{height}, {args.view} view): {network.name}{shape} "
+          f"reads {args.input} as {digit} ({out_values[digit]:.2f})"
           + (f"; its true label is {truth}" if truth is not None else ""))
     return 0
 

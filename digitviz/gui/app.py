@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -28,6 +28,16 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     global SETTINGS_PROBLEM
     SETTINGS_PROBLEM = guard_settings_file() or SETTINGS_PROBLEM
     return app
+
+
+def quiet_platform_notices() -> None:
+    """Drop the offscreen platform's "does not support propagateSizeHints()" notice (noise on
+    stderr for every window drawn without a screen); every other Qt message is printed as usual."""
+    def handler(mode, context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
 
 
 def run(weights: str | None = None) -> int:

@@ -127,3 +127,17 @@ def test_global_weights_option_reaches_render(qapp, weights, tmp_path):
     assert main(["--weights", str(weights), "render", "--input", "mnist:0", "--out", str(out),
                  "--size", "320x200"]) == 0
     assert out.is_file()
+
+
+def test_render_prints_no_qt_platform_noise(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "scene.png"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # render picks offscreen itself
+    done = subprocess.run([sys.executable, "-m", "digitviz", "render", "--input", "mnist:3", "--out", str(out),
+                           "--size", "320x200"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.is_file()
+    assert "propagateSizeHints" not in done.stderr
