@@ -49,4 +49,6 @@ def run(weights: str | None = None) -> int:
     window.show()
     if SETTINGS_PROBLEM:
         window.messages.show_status(SETTINGS_PROBLEM, 0)
-    return app.exec()
+    code = app.exec()
+    del window  # the window goes before the QApplication, never after it
+    return code

@@ -54,10 +54,10 @@ def test_a_settings_file_that_is_a_fifo_does_not_hang_start_up(tmp_path):
     config = tmp_path / "config"
     (config / "digitviz").mkdir(parents=True)
     os.mkfifo(config / "digitviz" / "digitviz.conf")
-    code = (
-        "from digitviz.gui.app import ensure_app; import digitviz.gui.app as app; ensure_app();"
-        "from digitviz.gui import MainWindow; w = MainWindow(); w.show(); w.close();"
-        "print(app.SETTINGS_PROBLEM)"
+    code = (  # what `digitviz` does, with the window closed after a moment
+        "from PySide6.QtCore import QTimer; import digitviz.gui.app as app; qt = app.ensure_app();"
+        "QTimer.singleShot(500, qt.closeAllWindows);"
+        "print(app.run(), app.SETTINGS_PROBLEM)"
     )
     env = {**os.environ, "XDG_CONFIG_HOME": str(config), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
