@@ -78,11 +78,8 @@ class TrainingSession(QObject):
         self.data.arrived.connect(self._on_data_arrived)
         self.data.failed.connect(lambda: setattr(self, "_then", None))
         self._then: str | None = None  # what to do once the data being read arrive
-        if test_digits is None:
-            test = bundled_test_set()
-            step = len(test) // ACCURACY_SUBSET  # every 10th: all ten classes in their proportions
-            test_digits = (test.images[::step], test.labels[::step])
-        self._test = (np.ascontiguousarray(test_digits[0], dtype=np.float32), np.asarray(test_digits[1]))
+        self._test_digits = test_digits  # read when first needed: start-up never waits for them
+        self._test_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._process: TrainerProcess | None = None
         self._start_network: Network | None = None
         self._latest: Network | None = None
@@ -198,7 +195,8 @@ class TrainingSession(QObject):
             return False
         start.metadata["name"] = f"trained in digitviz (seed {self._settings.seed})"
         self._process = TrainerProcess(start, self.data.digits, seed=self._settings.seed,
-                                       settings=self._settings.trainer_settings(), test=self._test,
+                                       settings=self._settings.trainer_settings(),
+                                       test=self._test if len(self._test[1]) else None,
                                        live_interval=LIVE_INTERVAL_MS / 1000)
         self._start_network = start
         self._latest = start
@@ -361,8 +359,26 @@ class TrainingSession(QObject):
         if error:
             self.problem.emit(error)
 
+    @property
+    def _test(self) -> tuple[np.ndarray, np.ndarray]:
+        """The test subset for accuracy checkpoints: every 10th bundled test digit (empty if the
+        bundled set cannot be read), read on first use."""
+        if self._test_cache is None:
+            digits = self._test_digits
+            if digits is None:
+                try:
+                    test = bundled_test_set()
+                    step = len(test) // ACCURACY_SUBSET  # every 10th: all ten classes in their proportions
+                    digits = (test.images[::step], test.labels[::step])
+                except DataError:
+                    digits = (np.zeros((0, 784), dtype=np.float32), np.zeros(0, dtype=np.int64))
+            self._test_cache = (np.ascontiguousarray(digits[0], dtype=np.float32), np.asarray(digits[1]))
+        return self._test_cache
+
     def test_accuracy(self, net: Network) -> float:
         """Fraction of the test subset ``net`` classifies right."""
+        if not len(self._test[1]):
+            return float("nan")  # no test digits to measure on (the bundled set could not be read)
         return float(np.mean(net.predict(self._test[0]) == self._test[1]))
 
     # -- curves ---------------------------------------------------------------------------------------

@@ -228,3 +228,22 @@ def test_start_reads_the_remembered_folder_first_then_trains(qtbot, tmp_path, di
     assert "320 MNIST training digits from" in session.data_text
     assert window.training_panel.data_label.text() == session.data_text
     session.shutdown()
+
+
+def test_a_missing_test_set_leaves_a_window_that_trains_without_checkpoints(qtbot, monkeypatch, digits):
+    from digitviz.core.mnist import DataError
+    from digitviz.gui.models import training
+
+    def missing():
+        raise DataError("/nowhere/mnist: data folder not found")
+
+    monkeypatch.setattr(training, "bundled_test_set", missing)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    session = window.training
+    session.set_training_data(*digits)
+    assert np.isnan(session.test_accuracy(window.network))
+    assert session.step()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    assert session.batches_done == 1
+    session.shutdown()
