@@ -69,3 +69,11 @@ def test_the_open_dialog_starts_in_the_users_folder_not_the_package(window, tmp_
     assert "site-packages" not in str(start) and start != weights_path()
     remember_last_folder(tmp_path)
     assert Path(window.weights_menu._start_folder()) == tmp_path
+
+
+def test_tucking_docks_into_tabs_keeps_the_inspector_in_front(qtbot, window):
+    assert not window.inspector_dock.visibleRegion().isEmpty()
+    window.fit_to_screen(QRect(0, 0, 1366, 600))  # short: the weight images become a tab
+    assert window.gallery_dock in window.tabifiedDockWidgets(window.inspector_dock)
+    qtbot.waitUntil(lambda: not window.inspector_dock.visibleRegion().isEmpty())
+    assert window.gallery_dock.visibleRegion().isEmpty()

@@ -22,12 +22,18 @@ def fit_docks(window: QMainWindow, area: QRect, stacks: list[tuple[QDockWidget, 
     tab of it, in order, while the window is still too tall. Tabs keep their full titles.
     """
     limit = area.height() - FRAME
+    # Docks on view now stay on view: a dock tucked in as a tab must not cover the tab in front.
+    in_front = [dock for dock in window.findChildren(QDockWidget)
+                if dock.isVisible() and not dock.visibleRegion().isEmpty()]
     for host, candidates in stacks:
         for dock in candidates:
             if window.minimumSizeHint().height() <= limit:
                 break
             if dock.isVisible() and not dock.isFloating() and dock not in window.tabifiedDockWidgets(host):
                 window.tabifyDockWidget(host, dock)
+    for dock in in_front:
+        if dock.visibleRegion().isEmpty():
+            dock.raise_()
     # The window's minimum follows its layout only when the layout next runs; run it now.
     window.layout().activate()
     clamp_to(window, area)
