@@ -85,15 +85,20 @@ def mnist_steps(image) -> MnistSteps:
     scaled = _resample_matrix(h, new_h) @ cropped @ _resample_matrix(w, new_w).T
     scaled = np.clip(scaled / scaled.max(), 0.0, 1.0)
 
-    mass = scaled.sum()
-    com_r = (scaled.sum(axis=1) @ np.arange(new_h)) / mass
-    com_c = (scaled.sum(axis=0) @ np.arange(new_w)) / mass
-    # Whole-pixel shift that puts the centre of mass at (14, 14), kept so that no ink is lost.
-    top = int(np.clip(np.round(CENTRE - com_r), 0, SIZE - new_h))
-    left = int(np.clip(np.round(CENTRE - com_c), 0, SIZE - new_w))
+    result, shift = _place_by_centre_of_mass(scaled)
+    return MnistSteps(cropped, scaled, result, shift)
+
+
+def _place_by_centre_of_mass(box: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """``box`` (h, w) with ink placed in a (28, 28) float32 image so that its centre of mass lands
+    on (14, 14), shifted by whole pixels and kept inside so no ink is lost; and ``(top, left)``."""
+    h, w = box.shape
+    com_r, com_c = centre_of_mass(box)
+    top = int(np.clip(np.round(CENTRE - com_r), 0, SIZE - h))
+    left = int(np.clip(np.round(CENTRE - com_c), 0, SIZE - w))
     result = np.zeros((SIZE, SIZE), dtype=np.float32)
-    result[top : top + new_h, left : left + new_w] = scaled
-    return MnistSteps(cropped, scaled, result, (top, left))
+    result[top : top + h, left : left + w] = box
+    return result, (top, left)
 
 
 def to_mnist(image) -> np.ndarray:
@@ -219,17 +224,11 @@ def stroke_steps(strokes, pen_width: float = STROKE_WIDTH) -> MnistSteps:
     w, h = int(max(size_xy[0], 1)), int(max(size_xy[1], 1))
     offset = np.array([(w - (hi - lo)[0] * scale) / 2, (h - (hi - lo)[1] * scale) / 2]) - 0.5
     box = render_segments([(a + offset, b + offset) for a, b in segments], pen_width, (h, w))
-    mass = box.sum()
-    if mass <= 0:
+    if box.sum() <= 0:
         empty = np.zeros((SIZE, SIZE), dtype=np.float32)
         return MnistSteps(box, box, empty, (0, 0))
-    com_r = (box.sum(axis=1) @ np.arange(h)) / mass
-    com_c = (box.sum(axis=0) @ np.arange(w)) / mass
-    top = int(np.clip(np.round(CENTRE - com_r), 0, SIZE - h))
-    left = int(np.clip(np.round(CENTRE - com_c), 0, SIZE - w))
-    result = np.zeros((SIZE, SIZE), dtype=np.float32)
-    result[top : top + h, left : left + w] = box
-    return MnistSteps(box, box, result, (top, left))
+    result, shift = _place_by_centre_of_mass(box)
+    return MnistSteps(box, box, result, shift)
 
 
 def strokes_to_mnist(strokes, pen_width: float = STROKE_WIDTH) -> np.ndarray:
