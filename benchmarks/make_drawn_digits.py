@@ -39,6 +39,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from drawn_styles import arc  # noqa: E402 - benchmarks/ is on sys.path above
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "drawn_digits.json"
 BENCHMARK_OUT = ROOT / "benchmarks" / "data" / "drawn_benchmark.json"
@@ -47,19 +49,13 @@ BENCHMARK_SEED = 14
 BENCHMARK_SETS = {"pen": 45, "polyline": 25}
 
 
-def _arc(cx, cy, rx, ry, a0, a1, n=7):
-    """Control points on an ellipse from angle a0 to a1 (degrees, 0 = right, 90 = up)."""
-    t = np.radians(np.linspace(a0, a1, n))
-    return [(cx + rx * np.cos(a), cy - ry * np.sin(a)) for a in t]
-
-
 # Each template: (variant name, width / height ratio, strokes); a stroke is a list of pieces,
 # a piece a list of control points in the unit box.
 TEMPLATES: dict[int, list[tuple[str, float, list]]] = {
     0: [
-        ("oval from the top", 0.7, [[_arc(0.5, 0.5, 0.5, 0.5, 90, 455, 14)]]),
-        ("oval, open at the top", 0.65, [[_arc(0.5, 0.5, 0.5, 0.5, 70, 420, 14)]]),
-        ("round, clockwise", 0.85, [[_arc(0.5, 0.5, 0.5, 0.5, 100, -270, 14)]]),
+        ("oval from the top", 0.7, [[arc(0.5, 0.5, 0.5, 0.5, 90, 455, 14)]]),
+        ("oval, open at the top", 0.65, [[arc(0.5, 0.5, 0.5, 0.5, 70, 420, 14)]]),
+        ("round, clockwise", 0.85, [[arc(0.5, 0.5, 0.5, 0.5, 100, -270, 14)]]),
     ],
     1: [
         ("plain stroke", 0.12, [[[(0.5, 0.0), (0.5, 1.0)]]]),
@@ -132,7 +128,7 @@ TEMPLATES: dict[int, list[tuple[str, float, list]]] = {
          [[[(0.85, 0.12), (0.5, 0.0), (0.12, 0.15), (0.3, 0.4), (0.7, 0.58), (0.92, 0.82), (0.5, 1.0),
             (0.08, 0.82), (0.3, 0.58), (0.7, 0.4), (0.88, 0.15), (0.6, 0.02)]]]),
         ("two loops", 0.65,
-         [[_arc(0.5, 0.25, 0.4, 0.25, 270, 630, 10)], [_arc(0.5, 0.74, 0.5, 0.26, 90, 450, 10)]]),
+         [[arc(0.5, 0.25, 0.4, 0.25, 270, 630, 10)], [arc(0.5, 0.74, 0.5, 0.26, 90, 450, 10)]]),
         ("one stroke from the middle", 0.6,
          [[[(0.5, 0.5), (0.05, 0.25), (0.45, 0.0), (0.9, 0.22), (0.5, 0.5), (0.05, 0.78), (0.5, 1.0),
             (0.95, 0.75), (0.5, 0.5)]]]),
@@ -145,7 +141,7 @@ TEMPLATES: dict[int, list[tuple[str, float, list]]] = {
          [[[(0.85, 0.15), (0.4, 0.0), (0.05, 0.25), (0.35, 0.48), (0.85, 0.3)],
            [(0.85, 0.3), (0.8, 0.75), (0.5, 1.0), (0.2, 0.92)]]]),
         ("round loop, two strokes", 0.65,
-         [[_arc(0.5, 0.25, 0.45, 0.25, 20, 390, 11)], [[(0.95, 0.2), (0.9, 1.0)]]]),
+         [[arc(0.5, 0.25, 0.45, 0.25, 20, 390, 11)], [[(0.95, 0.2), (0.9, 1.0)]]]),
     ],
 }
 
