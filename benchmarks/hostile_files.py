@@ -38,24 +38,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
+sys.path.insert(0, str(ROOT / "tests" / "core"))  # the hostile-file builders the tests use
+
+from hostile import DTYPE, NDARRAY, array_p0, dtype_p0  # noqa: E402
 
 TIMEOUT = 5.0
 ADDRESS_SPACE = 500 * 2**20
-
-RECONSTRUCT = b"cnumpy.core.multiarray\n_reconstruct\n"
-NDARRAY = b"cnumpy\nndarray\n"
-DTYPE = b"cnumpy\ndtype\n"
-PLAIN = b"(I3\nS'<'\nNNNI-1\nI-1\nI0\ntb"
-
-
-def _dtype(code: bytes = b"f8", state: bytes = PLAIN) -> bytes:
-    return DTYPE + b"(S'" + code + b"'\nI0\nI1\ntR" + state
-
-
-def _array(shape: bytes, data: bytes, dtype: bytes | None = None) -> bytes:
-    return (RECONSTRUCT + b"(" + NDARRAY + b"(I0\ntS'b'\ntR(I1\n" + shape + (dtype or _dtype())
-            + b"I00\nS'" + data + b"'\ntb")
-
 
 def _npy(array) -> bytes:
     buf = io.BytesIO()
@@ -105,14 +93,14 @@ def weight_cases(folder: Path) -> dict[str, Path]:
 
     files: dict[str, bytes] = {
         "pickle: V8 dtype given an object field by BUILD": (
-            b"((l" + _array(b"(I8\nt", b"A" * 8, _dtype(b"V8", b"(I3\nS'|'\nN(S'x'\nt(S'x'\n(" + _dtype(b"O8")
+            b"((l" + array_p0(b"(I8\nt", b"A" * 8, dtype_p0(b"V8", b"(I3\nS'|'\nN(S'x'\nt(S'x'\n(" + dtype_p0(b"O8")
                                                       + b"I0\nttI8\nI1\nI0\ntb")) + b"a(lt."),
         "pickle: ndarray at offset -2**40": NDARRAY + b"((I4\ntS'u1'\nS'abcd'\nI-1099511627776\ntR.",
         "pickle: ndarray without a buffer": NDARRAY + b"((I1000\nI784\ntS'f8'\ntR.",
         "pickle: BUILD on numpy.dtype": DTYPE + b"(S'__doc__'\nI1\ntb.",
         "pickle: memo PUT 400,000,000": b"(Np400000000\n.",
-        "pickle: object reconstruct, 800M elements": _array(b"(I800000000\nt", b"", _dtype(b"O8")) + b".",
-        "pickle: float reconstruct, 800M elements": _array(b"(I800000000\nt", b"") + b".",
+        "pickle: object reconstruct, 800M elements": array_p0(b"(I800000000\nt", b"", dtype_p0(b"O8")) + b".",
+        "pickle: float reconstruct, 800M elements": array_p0(b"(I800000000\nt", b"") + b".",
         "pickle: protocol 5 BYTEARRAY8 2**40": b"\x80\x05\x96" + struct.pack("<Q", 2**40) + b"abc.",
         "pickle: protocol 4 BINBYTES8 2**63": b"\x80\x04\x8e" + struct.pack("<Q", 2**63) + b"abc.",
         "pickle: protocol 4 FRAME 2**40": b"\x80\x04\x95" + struct.pack("<Q", 2**40) + b"N.",

@@ -14,6 +14,7 @@ import zlib
 
 import numpy as np
 import pytest
+from hostile import load_refused
 
 from digitviz import Network, WeightFileError, load_weights, save_weights
 from digitviz.core.mnist import DataError, read_idx
@@ -42,18 +43,10 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def _refused(tmp_path, data: bytes, pattern: str, name: str = "hostile.bin", max_bytes: int = 20_000_000) -> str:
-    path = tmp_path / name
-    path.write_bytes(data)
-    tracemalloc.start()
-    try:
-        with pytest.raises(WeightFileError) as info:
-            load_weights(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    message = str(info.value)
+    error, peak = load_refused(tmp_path / name, data)
+    message = str(error)
     assert pattern.lower() in message.lower(), message
-    assert len(info.value.problem) <= limits.MAX_MESSAGE_CHARS
+    assert len(error.problem) <= limits.MAX_MESSAGE_CHARS
     assert peak < max_bytes + 3 * len(data), peak
     return message
 

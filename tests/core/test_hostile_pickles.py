@@ -9,38 +9,12 @@ from __future__ import annotations
 
 import pickle
 import struct
-import tracemalloc
 
 import numpy as np
 import pytest
+from hostile import DTYPE, NDARRAY, PLAIN_STATE, RECONSTRUCT, array_p0, dtype_p0, load_refused, pair_p0
 
-from digitviz import WeightFileError, load_weights
-
-RECONSTRUCT = b"cnumpy.core.multiarray\n_reconstruct\n"
-NDARRAY = b"cnumpy\nndarray\n"
-DTYPE = b"cnumpy\ndtype\n"
-PLAIN_STATE = b"(I3\nS'<'\nNNNI-1\nI-1\nI0\ntb"
-
-
-def dtype_p0(code: bytes = b"f8", state: bytes = PLAIN_STATE) -> bytes:
-    """numpy.dtype(code) and its BUILD, as Python 2 pickles it."""
-    return DTYPE + b"(S'" + code + b"'\nI0\nI1\ntR" + state
-
-
-def array_p0(shape: bytes, data: bytes, dtype: bytes | None = None) -> bytes:
-    """_reconstruct(ndarray, (0,), 'b') and BUILD (1, shape, dtype, False, data), protocol 0."""
-    return (RECONSTRUCT + b"(" + NDARRAY + b"(I0\ntS'b'\ntR(I1\n" + shape + (dtype or dtype_p0())
-            + b"I00\nS'" + data + b"'\ntb")
-
-
-def pair_p0(weights: list[bytes], biases: list[bytes]) -> bytes:
-    out = b"((l"
-    for w in weights:
-        out += w + b"a"
-    out += b"(l"
-    for b in biases:
-        out += b + b"a"
-    return out + b"t."
+from digitviz import load_weights
 
 
 def test_the_helpers_make_a_pickle_the_reader_accepts(tmp_path):
@@ -56,15 +30,8 @@ def test_the_helpers_make_a_pickle_the_reader_accepts(tmp_path):
 
 def _refused(tmp_path, data: bytes, pattern: str, max_bytes: int = 4_000_000) -> str:
     path = tmp_path / "hostile.pickle"
-    path.write_bytes(data)
-    tracemalloc.start()
-    try:
-        with pytest.raises(WeightFileError) as info:
-            load_weights(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    message = str(info.value)
+    error, peak = load_refused(path, data)
+    message = str(error)
     assert pattern.lower() in message.lower(), message
     assert len(message) < len(str(path)) + 310
     assert peak < max_bytes + 3 * len(data), peak
