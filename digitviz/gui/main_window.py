@@ -63,6 +63,7 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.setWindowTitle("digitviz")
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.last_error: str | None = None
+        self._fit_pending = False  # a fit to the screen is scheduled for the next event-loop turn
         network, problem = initial_network(weights)
 
         # The models: what every part shows.
@@ -438,7 +439,7 @@ class MainWindow(ScriptingInterface, QMainWindow):
 
     @Slot()
     def _schedule_fit(self) -> None:
-        if not getattr(self, "_fit_pending", False) and self.isVisible():
+        if not self._fit_pending and self.isVisible():
             self._fit_pending = True
             QTimer.singleShot(0, self._on_fit_timer)
 

@@ -14,7 +14,7 @@ Everything is built once; a selection or a new drawing only hands new arrays to 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core.excite import excite
@@ -26,6 +26,8 @@ from ..workers.background import BackgroundTask
 from .bar_chart import WeightBars
 from .text import formula_html, pixel_html
 from .weight_image import INK, DivergingImage, graphics_widget
+
+EXCITE_DELAY_MS = 150  # the weights must hold still this long before "what excites it" is searched
 
 PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to see what it "
                "computes.</p><p>Arrow keys move the selection: up/down within a layer, left/right "
@@ -60,6 +62,12 @@ class InspectorPanel(QWidget):
         self._excite_cache: dict[tuple, np.ndarray] = {}
         self._excite_task: BackgroundTask | None = None
         self._excite_key: tuple | None = None
+        # The search starts once the weights hold still a moment: training changes them ten times
+        # a second, and a search begun for each change would only be cancelled by the next.
+        self._excite_delay = QTimer(self)
+        self._excite_delay.setSingleShot(True)
+        self._excite_delay.setInterval(EXCITE_DELAY_MS)
+        self._excite_delay.timeout.connect(self._on_excite_delay_timeout)
         self._shown: tuple[int, int] | None = None
         self._hover_source: dict = {}
         self._shown_bars: tuple | None = None  # what the bar chart was last built for
@@ -315,14 +323,22 @@ class InspectorPanel(QWidget):
             view.set_title("what excites it" if image is not None else "what excites it: search failed")
             view.set_image(image.reshape(side, side) if image is not None else np.zeros((side, side)))
             return
-        if self._excite_key == key and self._excite_task is not None:
-            return  # still searching
+        if self._excite_key == key and (self._excite_task is not None or self._excite_delay.isActive()):
+            return  # still searching, or about to
         self._cancel_excite()
         view.set_title("what excites it: searching&hellip;")
         view.set_image(np.zeros((side, side)))
         self._excite_key = key
+        self._excite_delay.start()
+
+    @Slot()
+    def _on_excite_delay_timeout(self) -> None:
+        key = self._excite_key
+        if key is None or self._excite_task is not None:
+            return
+        _, layer, index = key
         # A copy: the search runs on another thread while the model's arrays may be edited.
-        task = BackgroundTask(excite, net.copy(), layer, index, parent=self)
+        task = BackgroundTask(excite, self._state.network.copy(), layer, index, parent=self)
         task.finished.connect(lambda result, key=key: self._on_excite_done(key, result))
         task.failed.connect(lambda message, key=key: self._on_excite_done(key, None))
         self._excite_task = task.start()
@@ -337,6 +353,7 @@ class InspectorPanel(QWidget):
                 self._refresh()
 
     def _cancel_excite(self) -> None:
+        self._excite_delay.stop()
         if self._excite_task is not None:
             self._excite_task.cancel()  # its late result is dropped; the worker sees cancelled()
             self._excite_task.deleteLater()
