@@ -44,6 +44,11 @@ from .timeline import should_snapshot
 from .trainer import Trainer
 
 CHECKPOINTS_PER_EPOCH = 8
+FINITE_CHECK_EVERY = 16  # batches between checks that every parameter is still finite
+# Snapshots this early get no accuracy point: on the curve's linear axis they would all sit on
+# batch 0's, and each measurement costs the training a few milliseconds.
+ACCURACY_FROM = 64
+DIVERGED = "The training diverged (the cost became infinite or NaN): lower the learning rate and Reset."
 
 
 class SharedDigits:
@@ -122,6 +127,8 @@ def _child(commands, reports, stop, live_wanted, network, spec, seed, settings, 
         shm, images, labels = attach(spec)
         trainer = Trainer(network, images, labels, seed=seed, **settings)
         test_images, test_labels = test
+        # Converted once: Network.predict would otherwise copy the subset to float64 at every checkpoint.
+        test_images = np.ascontiguousarray(test_images, dtype=np.float64)
         first = trainer.snapshot()
         put(("snapshot", 0, first))
         measure = len(test_labels) > 0
@@ -159,23 +166,26 @@ def _serve(commands, put, stop, live_wanted, trainer, test_images, test_labels, 
             done = trainer.batches_done
             batches.append(done)
             costs.append(cost)
-            if not math.isfinite(cost) or not trainer.parameters_finite():
-                error = ("The training diverged (the cost became infinite or NaN): "
-                         "lower the learning rate and Reset.")
-                break
             snap = should_snapshot(done, bpe)
-            if snap or done % every == 0:
+            checkpoint = snap or done % every == 0
+            # A NaN weight almost always shows in the cost first; the weights themselves are
+            # checked every few batches and before any network leaves the child.
+            if not math.isfinite(cost) or ((checkpoint or done % FINITE_CHECK_EVERY == 0)
+                                           and not trainer.parameters_finite()):
+                error = DIVERGED
+                break
+            if checkpoint:
                 net = trainer.snapshot()
                 if snap:
                     put(("snapshot", done, net))
-                if measure:
+                if measure and (done >= ACCURACY_FROM or not snap):
                     put(("accuracy", done, _accuracy(net, test_images, test_labels)))
             if done % bpe == 0:
                 put(("epoch", epoch_busy))
                 epoch_busy = 0.0
             if live_wanted.value:
                 now = time.perf_counter()
-                if now - last_live >= live_interval:
+                if now - last_live >= live_interval and trainer.parameters_finite():
                     live_wanted.value = 0
                     put(("costs", batches, costs, epoch_busy))
                     batches, costs = [], []
@@ -183,7 +193,12 @@ def _serve(commands, put, stop, live_wanted, trainer, test_images, test_labels, 
                     last_live = now
         if batches:
             put(("costs", batches, costs, epoch_busy))
-        put(("stopped", trainer.batches_done, trainer.snapshot(), error))
+        if error is None and not trainer.parameters_finite():
+            error = DIVERGED
+        if error is None:
+            put(("stopped", trainer.batches_done, trainer.snapshot(), None))
+        else:  # the last finite network stays on view; only Reset helps
+            put(("stopped", -1, None, error))
 
 
 @contextlib.contextmanager

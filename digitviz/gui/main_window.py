@@ -262,6 +262,7 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.training_actions = actions = TrainingActions(self.state, session, self.personal, self.undo_stack,
                                                           messages, self)
         session.networkUpdated.connect(self.state.update_parameters)
+        session.runningChanged.connect(self.evaluator.set_paused)  # the panel shows its own accuracy
         session.problem.connect(messages.report_error)
         if not self.personal.load():  # said now: the window's messages are wired after the parts
             self.report_error(self.personal.load_problem)

@@ -38,3 +38,24 @@ def test_the_child_trains_exactly_like_the_trainer_and_stops_when_asked():
         process.close()
         shared.close()
     assert not process.alive
+
+
+def test_a_diverging_run_stops_with_a_message_and_sends_no_broken_network():
+    d = bundled_test_set()
+    shared = SharedDigits(d.images[:320], d.labels[:320])
+    start = Network.random([784, 8, 10], np.random.default_rng(3), "relu", "softmax")
+    # A learning rate this large overflows the weights to infinity within a few batches.
+    process = TrainerProcess(start, shared, seed=5, settings={"optimizer": "sgd", "learning_rate": 1e300})
+    try:
+        process.run(200)
+        reports = process.poll(until_stopped=True, timeout=60)
+        stopped = reports[-1]
+        assert stopped[0] == "stopped" and stopped[1] == -1 and stopped[2] is None
+        assert "diverged" in stopped[3]
+        for report in reports:  # every network that left the child is finite
+            if report[0] in ("snapshot", "live"):
+                net = report[2]
+                assert all(np.all(np.isfinite(a)) for a in net.weights + net.biases)
+    finally:
+        process.close()
+        shared.close()

@@ -46,3 +46,42 @@ def test_first_run_window_is_no_taller_than_screen_or_layout_needs(qtbot):
     # Taller than both the size asked for and the fitted layout's minimum would push it off screen.
     assert window.height() <= max(wanted, window.minimumSizeHint().height())
     assert window.minimumSize().height() <= window.minimumSizeHint().height()
+
+
+def test_new_weights_repaint_the_scene_once(qtbot):
+    """A live training update (new weights, then the activations they give) is one scene paint:
+    the other views' repaint request must not run ahead of the scene's own changes."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1400, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_input(bundled_test_set().images[0].reshape(28, 28))
+    window.select_neuron(1, 0)
+    window.bring_forward(window.neuron_edit_dock)  # a view that answers the new weights first
+    qtbot.wait(100)
+    assert window.neuron_editor.isVisible()
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                Paints.count += 1
+            return False
+
+    paints = Paints()
+    window.scene.viewport().installEventFilter(paints)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        net = window.network.copy()
+        for w in net.weights:
+            w += rng.normal(0, 0.01, w.shape)
+        Paints.count = 0
+        window.state.update_parameters(net, False)
+        for _ in range(3):
+            QApplication.processEvents()
+        assert Paints.count == 1

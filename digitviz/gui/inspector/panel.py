@@ -211,9 +211,10 @@ class InspectorPanel(QWidget):
     @Slot()
     def _on_state_network_changed(self) -> None:
         # The one invalidation: every cache below is keyed by this generation of the weights.
+        # The state announces the new activations next, and that refreshes the page.
         self._generation += 1
         self._excite_cache.clear()
-        self._refresh()
+        self._dirty = True
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:

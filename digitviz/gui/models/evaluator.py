@@ -74,6 +74,7 @@ class Evaluator(QObject):
         self._tasks: dict[str, BackgroundTask] = {}
         self._kept: set[str] = set()
         self._current_key = ""
+        self._paused = False
         state.networkChanged.connect(self._on_state_network_changed)
         # New weights of the same shape (an edit, a training step): evaluate them afresh, once
         # they have stopped changing for a moment (training changes them ten times a second).
@@ -113,6 +114,30 @@ class Evaluator(QObject):
         self._tasks.clear()
         self._kept.clear()
 
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        """While paused (a training run changes the weights ten times a second and shows its own
+        accuracy), the state's networks are not evaluated and running jobs for them stop; the
+        jobs asked for with ``keep`` go on. Once unpaused, the network shown is evaluated when its
+        weights have held still for a moment."""
+        self._paused = bool(paused)
+        if self._paused:
+            self._settle.stop()
+            self._current_key = ""
+            self._cancel_unkept("")
+        else:
+            self._settle.start()
+
+    def _cancel_unkept(self, key: str) -> None:
+        for other, task in list(self._tasks.items()):
+            if other != key and other not in self._kept:
+                task.cancel()
+                del self._tasks[other]
+
     def evaluation_for(self, network: Network) -> Evaluation | None:
         """The cached evaluation of ``network``, or None if it has not been computed."""
         return self._cache.get(network.fingerprint())
@@ -140,14 +165,16 @@ class Evaluator(QObject):
 
     @Slot()
     def _on_state_network_changed(self) -> None:
+        if self._paused:
+            if self._current_key:
+                self._current_key = ""
+                self.currentChanged.emit(None)
+            return
         key = self._state.network.fingerprint()
         if key == self._current_key:
             return
         self._current_key = key
-        for other, task in list(self._tasks.items()):
-            if other != key and other not in self._kept:
-                task.cancel()
-                del self._tasks[other]
+        self._cancel_unkept(key)
         self.request(self._state.network)
         self.currentChanged.emit(self._cache.get(key))
 
@@ -156,7 +183,8 @@ class Evaluator(QObject):
         if self._current_key:
             self._current_key = ""  # the old result no longer belongs to what is shown
             self.currentChanged.emit(None)
-        self._settle.start()
+        if not self._paused:
+            self._settle.start()
 
     # -- tasks --------------------------------------------------------------------------------
 

@@ -131,7 +131,7 @@ class NeuronEditor(QWidget):
         put_in_scroll_area(self, content)
 
         self._state.networkChanged.connect(self._on_state_network_changed)
-        self._state.parametersChanged.connect(self._on_state_network_changed)
+        self._state.parametersChanged.connect(self._on_state_parameters_changed)
         undo_stack.indexChanged.connect(self._on_history_changed)
         evaluator.evaluated.connect(self._on_evaluator_evaluated)
         self._on_state_network_changed()
@@ -218,6 +218,12 @@ class NeuronEditor(QWidget):
         self.layer_spin.blockSignals(False)
         self._on_layer_spin_value_changed(self.layer_spin.value())
         self._on_history_changed()
+
+    @Slot()
+    def _on_state_parameters_changed(self) -> None:
+        # Same shape, new weights (training shows ten a second): the layers and the history stay.
+        self._update_neuron_info()
+        self._update_accuracy()
 
     @Slot()
     def _on_history_changed(self) -> None:

@@ -81,8 +81,9 @@ class SceneController(QObject):
 
     @Slot()
     def _on_state_parameters_changed(self) -> None:
-        # Same shape, new weights: rebuild what is derived from them, once, here (not per frame).
-        self.scene.update_parameters(self.state.network)
+        # Same shape, new weights: rebuild what is derived from them, once, here (not per frame);
+        # the activations the state announces next level the lines.
+        self.scene.update_parameters(self.state.network, show=False)
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:

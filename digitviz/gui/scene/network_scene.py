@@ -110,18 +110,26 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         if not same_shape:
             self.fit_view()
 
-    def update_parameters(self, network) -> None:
+    def update_parameters(self, network, *, show: bool = True) -> None:
         """New weights for the shown shape (a training step, an edit, ``AppState.refresh``):
         rebuild what is derived from the weights, keep layout, zoom, selection and input.
-        A network of another shape is shown with :meth:`set_network` instead."""
+        A network of another shape is shown with :meth:`set_network` instead.
+
+        ``show=False`` when :meth:`show_activations` follows at once (as the AppState's signals
+        do): the lines are then levelled once, for the new input, instead of twice."""
         if self.network is None or list(self.network.sizes) != list(network.sizes):
             self.set_network(network)
             return
         self._anim.stop()
         self.network = network
         self._load_weights()
-        self._apply_levels()
-        self._show_final()
+        if show:
+            self._apply_levels()
+            self._show_final()
+        elif self._neurons is not None:
+            # Dirty an item now, before the other views ask the window to repaint: Qt then handles
+            # the scene's changes ahead of that repaint, and the view paints once, not twice.
+            self._neurons.update()
 
     def _build_items(self) -> None:
         """Lay the network out for the view's size and make its items (no levels yet)."""

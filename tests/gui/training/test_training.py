@@ -247,3 +247,34 @@ def test_a_missing_test_set_leaves_a_window_that_trains_without_checkpoints(qtbo
     qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
     assert session.batches_done == 1
     session.shutdown()
+
+
+def test_a_diverging_run_says_so_and_keeps_the_last_finite_network(window, qtbot):
+    session = window.training
+    session.configure(epochs=10, optimizer="sgd", learning_rate=1e300)  # overflows within batches
+    assert session.start()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    assert "diverged" in window.last_error
+    net = window.network
+    assert all(np.all(np.isfinite(a)) for a in net.weights + net.biases)
+    assert not session.start()  # only Reset helps
+    assert "Reset" in window.last_error
+    session.reset()
+    assert session.step()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+
+
+def test_the_test_set_is_not_evaluated_while_training_runs(window, qtbot):
+    session, evaluator = window.training, window.evaluator
+    session.configure(epochs=20)
+    assert session.start()
+    assert evaluator.paused
+    qtbot.waitUntil(lambda: session.batches_done >= 40, timeout=30_000)
+    # Live networks arrive ten times a second; none of them is sent to the test set.
+    assert not evaluator.is_pending(window.network.fingerprint())
+    assert evaluator.current is None
+    session.pause()
+    assert not evaluator.paused
+    # Once the weights hold still, the shown network is evaluated as usual.
+    qtbot.waitUntil(lambda: evaluator.current is not None, timeout=30_000)
+    assert evaluator.current is evaluator.evaluation_for(window.network)
