@@ -2,9 +2,11 @@
 
 Prints the headless epoch time (the core Trainer alone), the epoch time in the window while the
 scene, the weight images, the inspector and the prediction follow the training, how often the
-window redrew, and the longest event-loop stall while training ran.
+window redrew, and the longest event-loop stall while training ran. This machine's speed drifts
+by a fifth from one second to the next, so the headless and the in-app runs are taken in turn,
+``--rounds`` times, in the same window (Reset between runs), and the medians are printed.
 
-    PYTHONPATH=$PWD python benchmarks/bench_training_gui.py [--data ../shared/mnist] [--epochs 1]
+    PYTHONPATH=$PWD python benchmarks/bench_training_gui.py [--data ../shared/mnist] [--epochs 1] [--rounds 3]
 
 Without ``--data`` (or without the files there) it times on the bundled test digits instead,
 as a stand-in of 10,000 images for speed only (never to report an accuracy).
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -70,8 +73,8 @@ def session_only(images, labels, epochs: int) -> float:
     return seconds
 
 
-def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+def make_window(images, labels, epochs: int, size: tuple[int, int]):
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     QCoreApplication.setOrganizationName("digitviz-bench")
@@ -93,9 +96,23 @@ def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
+    return app, window
 
+
+def in_app(app, window, epochs: int) -> dict:
+    """One run of ``epochs`` in the window (reset first), timed from the worker's first report."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    window.training.reset()
+    for _ in range(50):  # the evaluation of the reset network settles before the run
+        app.processEvents()
+        time.sleep(0.01)
     frames = [0]
-    window.state.parametersChanged.connect(lambda: frames.__setitem__(0, frames[0] + 1))
+
+    def count():
+        frames[0] += 1
+
+    window.state.parametersChanged.connect(count)
     gaps: list[float] = []
     clock = QElapsedTimer()
     ticker = QTimer()
@@ -106,13 +123,14 @@ def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
 
     ticker.timeout.connect(tick)
     done = {}
+    loop = QEventLoop()
 
     def finished(running: bool):
         if not running:
             done["wall"] = time.perf_counter() - done["t0"]
             done["ready"] = done.get("ready", done["t0"])
             ticker.stop()
-            app.quit()
+            loop.quit()
 
     def first_snapshot(count: int):
         # The worker process is up and its trainer built: training starts now.
@@ -123,25 +141,32 @@ def in_app(images, labels, epochs: int, size: tuple[int, int]) -> dict:
     done["t0"] = time.perf_counter()
     clock.start()
     ticker.start()
-    window.training.start()
-    app.exec()
+    if not window.training.start():
+        raise SystemExit(f"training did not start: {window.last_error}")
+    loop.exec()
+    window.training.runningChanged.disconnect(finished)
+    window.training.snapshotAdded.disconnect(first_snapshot)
+    window.state.parametersChanged.disconnect(count)
     startup = done["ready"] - done["t0"]
-    result = {"wall": (done["wall"] - startup) / epochs, "startup": startup, "frames": frames[0],
-              "stall": max(gaps[1:], default=0.0),
-              "worker": sum(window.training.epoch_seconds) / epochs,
-              "accuracy": window.training.last_accuracy}
-    window.training.shutdown()
-    window.close()
+    return {"wall": (done["wall"] - startup) / epochs, "startup": startup, "frames": frames[0],
+            "seconds": done["wall"] - startup, "stall": max(gaps[1:], default=0.0),
+            "worker": sum(window.training.epoch_seconds) / epochs, "accuracy": window.training.last_accuracy}
+
+
+def close(window) -> None:
     from PySide6.QtCore import QThreadPool
 
+    window.training.shutdown()
+    window.close()
     QThreadPool.globalInstance().waitForDone()
-    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="folder with the MNIST .gz files")
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="headless and in-app runs taken in turn (this machine's speed drifts)")
     parser.add_argument("--size", default="1600x900")
     args = parser.parse_args()
     from digitviz.core.network import Network
@@ -151,16 +176,24 @@ def main() -> None:
     start = Network.random([784, 16, 16, 10], spawn_generators(0)[0], "sigmoid", "softmax")
     size = tuple(int(v) for v in args.size.split("x"))
     print(f"Training 784-16-16-10 (Adam, cross-entropy, batches of 32) on {what}; load {os.getloadavg()[0]:.1f}")
-    t_headless = headless(images, labels, args.epochs, start)
-    print(f"headless:       {t_headless:.3f} s per epoch")
     t_session = session_only(images, labels, args.epochs)
-    print(f"worker, no window: {t_session:.3f} s per epoch in its steps; {t_session / t_headless:.2f}x headless")
-    r = in_app(images, labels, args.epochs, size)
-    print(f"in the app:     {r['wall']:.3f} s per epoch (wall, after the worker's {r['startup']:.2f} s start-up), "
-          f"{r['worker']:.3f} s in the worker's steps; {r['wall'] / t_headless:.2f}x headless")
-    print(f"redraws:        {r['frames']} in {r['wall'] * args.epochs:.1f} s "
-          f"({r['frames'] / (r['wall'] * args.epochs):.1f} per second)")
-    print(f"longest event-loop stall while training: {r['stall'] * 1000:.0f} ms")
+    print(f"worker, no window: {t_session:.3f} s per epoch in its steps")
+    app, window = make_window(images, labels, args.epochs, size)
+    ratios, stalls, rates = [], [], []
+    for k in range(args.rounds):
+        t_headless = headless(images, labels, args.epochs, start)
+        r = in_app(app, window, args.epochs)
+        ratios.append(r["wall"] / t_headless)
+        stalls.append(r["stall"])
+        rates.append(r["frames"] / r["seconds"])
+        print(f"round {k + 1}: headless {t_headless:.3f} s per epoch; in the app {r['wall']:.3f} s "
+              f"(worker's steps {r['worker']:.3f} s, start-up {r['startup']:.2f} s before): "
+              f"{ratios[-1]:.2f}x; {rates[-1]:.1f} redraws per second; longest stall {r['stall'] * 1000:.0f} ms")
+    close(window)
+    print(f"median of {args.rounds} rounds: in the app {statistics.median(ratios):.2f}x headless; "
+          f"{statistics.median(rates):.1f} redraws per second (slowest round {min(rates):.1f}); "
+          f"longest event-loop stall median {statistics.median(stalls) * 1000:.0f} ms, "
+          f"worst {max(stalls) * 1000:.0f} ms")
     if r["accuracy"] is not None and "test digits" not in what:
         print(f"test accuracy (1,000-digit subset) after {args.epochs} epoch(s): {r['accuracy']:.1%}")
     print(f"machine load after: {os.getloadavg()[0]:.1f}")

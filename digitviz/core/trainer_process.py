@@ -4,7 +4,7 @@ A worker *thread* stepping small NumPy batches and a GUI thread painting would h
 and forth thousands of times a second, each waiting up to the interpreter's switch interval:
 the window would stall and the training would slow down. Here the trainer runs in a spawned
 process; the parent sends commands over a pipe and collects what the child reports from a
-queue whenever it likes (the app does so from a timer, about 12 times a second). The child
+queue whenever it likes (the app does so from a timer, 12 times a second). The child
 never waits for the parent.
 
 The training digits are shared, not copied: :class:`SharedDigits` puts them in one shared-memory

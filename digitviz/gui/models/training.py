@@ -5,7 +5,7 @@ a worker *thread* would fight the GUI thread for Python's GIL, stalling both); t
 never runs a step. The child reports the timeline (snapshots after 0, 1, 2, 4, ... batches and
 at every epoch's end, thinned here to a bounded list by the core's timeline helpers), the test
 accuracy at checkpoints on a subset of the bundled test digits, the costs and a live copy of the
-network. A QTimer on the GUI thread collects those about 12 times a second and announces the
+network. A QTimer on the GUI thread collects those 12 times a second and announces the
 live network with ``networkUpdated``.
 
 The snapshots depend only on the seed, the settings, the start network and the data (never on
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from ...core.mnist import DataError, bundled_test_set
 from ...core.network import Network
@@ -30,7 +30,12 @@ from .state import AppState
 from .training_data import TrainingData, missing_message
 from .training_settings import TrainingSettings, _Series
 
-LIVE_INTERVAL_MS = 80  # the window follows the training ~12 times a second
+# The window takes the worker's reports 12 times a second and shows the newest network each time.
+# The worker sends a live copy only after the previous one was taken, and at most every
+# LIVE_MIN_SPACING_MS: a fresh one is waiting at every poll, so the window redraws at the poll's
+# steady rate (a copy sent every poll interval would arrive one poll late now and then).
+LIVE_INTERVAL_MS = 80
+LIVE_MIN_SPACING_MS = 40
 ACCURACY_SUBSET = 1000  # test digits used for the accuracy at checkpoints
 COST_SMOOTHING = 0.05  # weight of the newest step in the smoothed cost curve
 
@@ -92,6 +97,7 @@ class TrainingSession(QObject):
         self._clear_history()
         self._timer = QTimer(self)
         self._timer.setInterval(LIVE_INTERVAL_MS)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may slip by 5%
         self._timer.timeout.connect(self._on_timer_timeout)
 
     def _clear_history(self) -> None:
@@ -197,7 +203,7 @@ class TrainingSession(QObject):
         self._process = TrainerProcess(start, self.data.digits, seed=self._settings.seed,
                                        settings=self._settings.trainer_settings(),
                                        test=self._test if len(self._test[1]) else None,
-                                       live_interval=LIVE_INTERVAL_MS / 1000)
+                                       live_interval=LIVE_MIN_SPACING_MS / 1000)
         self._start_network = start
         self._latest = start
         self._batches_done = 0

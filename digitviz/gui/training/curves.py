@@ -7,6 +7,7 @@ the start so the axes stay put while the curves grow; a dashed line marks the sn
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QPalette
@@ -53,6 +54,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self._timer.setInterval(PLOT_INTERVAL_MS)
         self._timer.timeout.connect(self.redraw)
         self._x_span = 0
+        self._y_top = 0.0  # the cost plot's fixed top: raised only when a cost goes above it
 
     def follow(self) -> None:
         """New points: redraw soon while training, at once otherwise."""
@@ -71,7 +73,14 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
             self._x_span = span
             for plot in (self.cost_plot, self.accuracy_plot):
                 plot.setXRange(0, span, padding=0.02)
-        self.cost_curve.setData(*s.cost_curve())
+        x, cost = s.cost_curve()
+        # Costs are never negative: from 0 to the highest cost so far, so the axes stay put (and
+        # their ticks are not laid out again) while the curve falls.
+        top = float(np.max(cost)) if len(cost) else 0.0
+        if top > self._y_top or (not len(cost) and self._y_top):
+            self._y_top = top
+            self.cost_plot.setYRange(0, top or 1.0, padding=0.05)
+        self.cost_curve.setData(x, cost)
         self.accuracy_curve.setData(*s.accuracy_curve())
 
     def mark(self, batches: int | None) -> None:
