@@ -96,6 +96,9 @@ def make_window(images, labels, epochs: int, size: tuple[int, int]):
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
+    from digitviz.gui.app import freeze_startup_heap
+
+    freeze_startup_heap()  # as `digitviz` does once its window is up
     return app, window
 
 

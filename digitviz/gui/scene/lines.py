@@ -17,6 +17,16 @@ from .layout import SceneLayout, clip_starts_to_rect_exit
 WEIGHTS_GAMMA = 2.0  # the weights view draws |w|^2: the many middling weights fade, the strong stand out
 
 
+def percentile_99(values: np.ndarray) -> float:
+    """``np.percentile(values, 99)`` (linear interpolation) with one partial sort, in a fraction
+    of its time; ``values`` is a non-empty 1-D array."""
+    pos = 0.99 * (len(values) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(values) - 1)
+    part = np.partition(values, [lo, hi])
+    return float(part[lo] + (part[hi] - part[lo]) * (pos - lo))
+
+
 class LinePlan:
     """Line strengths of ``weights`` (list of (n_out, n_in) arrays) with at most ``cap`` lines.
 
@@ -29,15 +39,23 @@ class LinePlan:
         self.strength, self.positive = [], []
         for w in weights:
             mag = np.abs(w).ravel()
-            scale = float(np.percentile(mag, 99)) or float(mag.max()) or 1.0
+            scale = percentile_99(mag) or float(mag.max()) or 1.0
             self.strength.append(np.clip(mag / scale, 0.0, 1.0))
             self.positive.append(w.ravel() > 0)
         self.allow = share_cap([len(s) for s in self.strength], cap)
-        self.weight_levels = []
-        for k, s in enumerate(self.strength):
-            faded = s ** WEIGHTS_GAMMA
-            self.weight_levels.append(cap_levels(quantise(faded, self.positive[k], floor=1), faded,
-                                                 self.allow[k]))
+        self._weight_levels: list[np.ndarray] | None = None
+
+    @property
+    def weight_levels(self) -> list[np.ndarray]:
+        """The weights view's levels, worked out when first asked for (live training shows the
+        signal view ten times a second and never needs them)."""
+        if self._weight_levels is None:
+            self._weight_levels = []
+            for k, s in enumerate(self.strength):
+                faded = s ** WEIGHTS_GAMMA
+                self._weight_levels.append(cap_levels(quantise(faded, self.positive[k], floor=1), faded,
+                                                      self.allow[k]))
+        return self._weight_levels
 
     def signal_levels(self, k: int, source: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Levels of the lines into layer k + 1 for ``source`` activations (n_in,) of layer k

@@ -173,7 +173,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
         backward = self._gradient.is_running() or self._gradient.pending
         self._anim.stop()
         self._build_items()
-        self._build_weight_batches()
+        self._forget_weight_batches()
         self._apply_levels()
         self._show_final()
         if backward and self._animation_enabled:
@@ -182,7 +182,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
     def _load_weights(self) -> None:
         """What the lines show, from the weights: once per set of weights, not per input."""
         self._plan = LinePlan(self.network.weights, self._line_cap)
-        self._build_weight_batches()
+        self._forget_weight_batches()
 
     # -- input --------------------------------------------------------------------------------
 
@@ -230,7 +230,7 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
             self._signal_batches[k] = sig
             if self._view_mode == "weights":
                 drawable = len(levels)
-                item.set_batches(self._weight_batches[k], changed=False)
+                item.set_batches(self._weights_view_batches(k), changed=False)
                 self._levels.append(plan.weight_levels[k])
             elif self._view_mode == "gradient":
                 grad = self._gradient.batches[k]
@@ -248,13 +248,18 @@ class NetworkScene(ScreenGeometry, QtWidgets.QWidget):
                         f"(line cap {self._line_cap:,})" if shown < total_drawable else "")
         self._apply_selection()
 
-    def _build_weight_batches(self) -> None:
-        """The weights view's lines: they change only with the weights, the layout or the cap."""
+    def _forget_weight_batches(self) -> None:
+        """Forget the weights view's lines: they change only with the weights, the layout or the
+        cap, and are sorted again when the weights view next shows them."""
         self._weight_batches = []
-        for k, item in enumerate(self._conns):
-            batches = LineBatches(self._segments[k])  # from each pixel, under the see-through grid
-            batches.set_levels(self._plan.weight_levels[k])
-            self._weight_batches.append(batches)
+
+    def _weights_view_batches(self, k: int) -> LineBatches:
+        if not self._weight_batches:
+            for j in range(len(self._conns)):
+                batches = LineBatches(self._segments[j])  # from each pixel, under the see-through grid
+                batches.set_levels(self._plan.weight_levels[j])
+                self._weight_batches.append(batches)
+        return self._weight_batches[k]
 
     @property
     def line_cap(self) -> int:

@@ -55,6 +55,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self._timer.timeout.connect(self.redraw)
         self._x_span = 0
         self._y_top = 0.0  # the cost plot's fixed top: raised only when a cost goes above it
+        self._accuracy_points = -1
 
     def follow(self) -> None:
         """New points: redraw soon while training, at once otherwise."""
@@ -81,7 +82,10 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
             self._y_top = top
             self.cost_plot.setYRange(0, top or 1.0, padding=0.05)
         self.cost_curve.setData(x, cost)
-        self.accuracy_curve.setData(*s.accuracy_curve())
+        bx, accuracy = s.accuracy_curve()
+        if len(bx) != self._accuracy_points:  # a point every eighth of an epoch: mostly unchanged
+            self._accuracy_points = len(bx)
+            self.accuracy_curve.setData(bx, accuracy)
 
     def mark(self, batches: int | None) -> None:
         """A dashed line at ``batches`` (the snapshot shown), or none."""

@@ -528,3 +528,12 @@ def test_a_same_shape_network_animates_from_the_picture_shown(qtbot, window, net
     np.testing.assert_allclose(scene.shown_outputs(), before)  # not dark while the signal travels
     qtbot.waitUntil(lambda: not scene.is_animating(), timeout=3000)
     np.testing.assert_allclose(scene.shown_outputs(), other.forward(digits[0])[-1])
+
+
+def test_the_lines_99th_percentile_is_numpys():
+    from digitviz.gui.scene.lines import percentile_99
+
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 3, 99, 100, 101, 160, 256, 12_544):
+        values = np.abs(rng.normal(size=n))
+        assert percentile_99(values) == pytest.approx(float(np.percentile(values, 99)), rel=1e-12, abs=0)
