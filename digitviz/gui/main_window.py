@@ -62,6 +62,10 @@ class MainWindow(ScriptingInterface, QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("digitviz")
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        # The side columns run to the bottom; the weight images sit under the scene only, so they
+        # add to the centre's height, not to the tall side columns' (and stay on view at 768 px).
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.last_error: str | None = None
         self._fit_pending = False  # a fit to the screen is scheduled for the next event-loop turn
         network, problem = initial_network(weights)
@@ -180,8 +184,11 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.compare_panel = ComparePanel(self.state, self.comparison_model, self.evaluator)
         self.compare_panel.choose_button.setMenu(self.weights_menu.compare_menu)
         self.compare_dock = self.add_dock("Compare", self.compare_panel, RIGHT, "compare_dock")
-        # A tab beside the network's facts: it appears (and comes to the front) when comparing.
+        # Tabs behind the inspector (the right column is tall already); Compare sits beside the
+        # network's facts and comes to the front when comparing.
+        self.tabifyDockWidget(self.inspector_dock, self.network_info_dock)
         self.tabifyDockWidget(self.network_info_dock, self.compare_dock)
+        self.inspector_dock.raise_()
         self.network_info_dock.raise_()
         self.compare_dock.hide()
         self.weights_menu.comparisonStarted.connect(lambda: self.bring_forward(self.compare_dock))

@@ -77,3 +77,15 @@ def test_tucking_docks_into_tabs_keeps_the_inspector_in_front(qtbot, window):
     assert window.gallery_dock in window.tabifiedDockWidgets(window.inspector_dock)
     qtbot.waitUntil(lambda: not window.inspector_dock.visibleRegion().isEmpty())
     assert window.gallery_dock.visibleRegion().isEmpty()
+
+
+@pytest.mark.parametrize("area", SCREENS, ids=["1366x768", "1600x900"])
+def test_while_training_the_scene_and_the_weight_images_stay_on_view(qtbot, window, area):
+    window.resize(area.width() - 40, area.height() - FRAME)
+    window.fit_to_screen(area)
+    window.bring_forward(window.training_dock)
+    qtbot.wait(50)
+    for dock in (window.training_dock, window.gallery_dock, window.prediction_dock):
+        assert not dock.visibleRegion().isEmpty(), dock.objectName()
+    assert not window.scene.viewport().visibleRegion().isEmpty()
+    assert window.height() <= area.height() - FRAME
