@@ -18,6 +18,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from screen import offscreen  # benchmarks/screen.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", offscreen(1600, 900))  # a screen as large as the window
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="digitviz-bench-")  # the first-run layout, every time
 
 
 def load(folder: str | None):
@@ -73,7 +75,7 @@ def session_only(images, labels, epochs: int) -> float:
     return seconds
 
 
-def make_window(images, labels, epochs: int, size: tuple[int, int]):
+def make_window(images, labels, epochs: int, size: tuple[int, int], floating: bool):
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -93,6 +95,11 @@ def make_window(images, labels, epochs: int, size: tuple[int, int]):
     window.training.configure(epochs=epochs)
     window.training_dock.show()
     window.training_dock.raise_()
+    if floating:  # the Training dock in a window of its own: the inspector stays in front too
+        window.training_dock.setFloating(True)
+        window.training_dock.resize(440, 520)
+        window.training_dock.move(window.x() + 40, window.y() + 40)
+        window.inspector_dock.raise_()
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
@@ -171,6 +178,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="headless and in-app runs taken in turn (this machine's speed drifts)")
     parser.add_argument("--size", default="1600x900")
+    parser.add_argument("--floating", action="store_true",
+                        help="float the Training dock so that the inspector is on view (and redrawn) too")
     args = parser.parse_args()
     from digitviz.core.network import Network
     from digitviz.core.trainer import spawn_generators
@@ -181,7 +190,12 @@ def main() -> None:
     print(f"Training 784-16-16-10 (Adam, cross-entropy, batches of 32) on {what}; load {os.getloadavg()[0]:.1f}")
     t_session = session_only(images, labels, args.epochs)
     print(f"worker, no window: {t_session:.3f} s per epoch in its steps")
-    app, window = make_window(images, labels, args.epochs, size)
+    app, window = make_window(images, labels, args.epochs, size, args.floating)
+    shown = [name for name, dock in (("scene", window.scene), ("weight images", window.gallery_dock),
+                                     ("inspector", window.inspector_dock), ("prediction", window.prediction_dock),
+                                     ("training", window.training_dock))
+             if dock.isVisible() and not dock.visibleRegion().isEmpty() or name == "scene"]
+    print(f"on view while training: {', '.join(shown)}")
     ratios, stalls, rates = [], [], []
     for k in range(args.rounds):
         t_headless = headless(images, labels, args.epochs, start)

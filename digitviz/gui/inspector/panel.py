@@ -27,6 +27,7 @@ from .bar_chart import WeightBars
 from .text import formula_html, pixel_html
 from .weight_image import INK, DivergingImage, graphics_widget
 
+SEARCHING = "what excites it: searching&hellip;"
 EXCITE_DELAY_MS = 150  # the weights must hold still this long before "what excites it" is searched
 
 PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to see what it "
@@ -327,8 +328,9 @@ class InspectorPanel(QWidget):
         if self._excite_key == key and (self._excite_task is not None or self._excite_delay.isActive()):
             return  # still searching, or about to
         self._cancel_excite()
-        view.set_title("what excites it: searching&hellip;")
-        view.set_image(np.zeros((side, side)))
+        if view.title.text != SEARCHING:  # training: already searching for the previous weights
+            view.set_title(SEARCHING)
+            view.set_image(np.zeros((side, side)))
         self._excite_key = key
         self._excite_delay.start()
 

@@ -146,7 +146,8 @@ class DivergingImage(pg.GraphicsLayout):
         self.view.setRange(xRange=(0, x0 + self.BAR_WIDTH + self.LABEL_ROOM), yRange=(0, h), padding=0.02)
 
     def set_title(self, text: str) -> None:
-        self.title.setText(text, size="9pt")
+        if text != self.title.text:  # laying out the rich-text label again costs half a millisecond
+            self.title.setText(text, size="9pt")
 
     def set_image(self, values: np.ndarray, limit: float | None = None) -> None:
         """Show (h, w) ``values``; the colour scale spans +-``limit`` (default max |values|)."""

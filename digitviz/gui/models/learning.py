@@ -238,9 +238,11 @@ class LearnModel(QObject):
     def _recompute(self, final: bool) -> None:
         # One BLAS thread: on a busy machine, BLAS threads waiting for each other made averaging
         # over 100 digits take 67 ms instead of 0.7 ms (the GUI thread must not stall).
+        shown = self._result is not None or self._input_result is not None
         with single_threaded_blas():
             self._backprop()
-        self.gradientChanged.emit(final)
+        if shown or self._result is not None or self._input_result is not None:
+            self.gradientChanged.emit(final)  # without a target there was and is nothing to show
 
     def _backprop(self) -> None:
         net, x = self._state.network, self._state.input

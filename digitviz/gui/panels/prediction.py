@@ -51,31 +51,35 @@ class OutputBars(QWidget):
 
     def bar_rect(self, digit: int) -> QRectF:
         """The track of ``digit``'s bar, in widget coordinates."""
+        return self._tracks()[digit]
+
+    def _tracks(self) -> list[QRectF]:
         fm = QFontMetricsF(self.font())
         label_w = fm.horizontalAdvance("0") + 8
         value_w = fm.horizontalAdvance("0.00") + 8
         row = (self.height() - 4) / 10
-        return QRectF(label_w, 2 + digit * row + row * 0.15, max(1.0, self.width() - label_w - value_w), row * 0.7)
+        width = max(1.0, self.width() - label_w - value_w)
+        return [QRectF(label_w, 2 + d * row + row * 0.15, width, row * 0.7) for d in range(10)]
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         text = self.palette().color(QPalette.ColorRole.WindowText)
         muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
-        for d in range(10):
-            track = self.bar_rect(d)
+        plain = QFont(painter.font())
+        bold = QFont(plain)
+        bold.setBold(True)
+        painter.setPen(text if self._values is not None else muted)
+        for d, track in enumerate(self._tracks()):
             painter.fillRect(track, _TRACK)
             label = QRectF(0, track.top() - track.height() * 0.2, track.left() - 4, track.height() * 1.4)
-            bold = d == self._winner
-            font = painter.font()
-            font.setBold(bold)
-            painter.setFont(font)
-            painter.setPen(text if self._values is not None else muted)
+            winner = d == self._winner
+            painter.setFont(bold if winner else plain)
             painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(d))
             if self._values is None:
                 continue
-            v = float(np.clip(self._values[d], 0.0, 1.0))
+            v = float(min(max(self._values[d], 0.0), 1.0))
             painter.fillRect(QRectF(track.left(), track.top(), track.width() * v, track.height()),
-                             _WIN if bold else _BAR)
+                             _WIN if winner else _BAR)
             value = QRectF(track.right() + 4, label.top(), self.width() - track.right() - 4, label.height())
             painter.drawText(value, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{v:.2f}")
         painter.end()
