@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QWidget
 
 from ..models.training import TrainingSession
 from ..widgets.colors import POSITIVE, WINNER
@@ -38,6 +38,10 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
             plot.setMenuEnabled(False)
             plot.getViewBox().setMouseEnabled(x=False, y=False)
             plot.hideButtons()
+            # The axes (and the grid lines they draw) stay put during a run: kept as pixmaps, they
+            # cost a blit per paint instead of replaying their recorded drawing (5 ms a paint).
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.cost_plot.setClipToView(True)
         self.cost_plot.setDownsampling(auto=True, mode="peak")
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
