@@ -128,8 +128,11 @@ def in_app(app, window, epochs: int) -> dict:
     ticker = QTimer()
     ticker.setInterval(5)
 
+    at: list[int] = []
+
     def tick():
         gaps.append(clock.restart() / 1000.0)
+        at.append(frames[0])
 
     ticker.timeout.connect(tick)
     done = {}
@@ -160,6 +163,7 @@ def in_app(app, window, epochs: int) -> dict:
     startup = done["ready"] - done["t0"]
     return {"wall": (done["wall"] - startup) / epochs, "startup": startup, "frames": frames[0],
             "seconds": done["wall"] - startup, "stall": max(gaps[1:], default=0.0),
+            "stall_at": at[1:][gaps[1:].index(max(gaps[1:]))] if len(gaps) > 1 else 0,
             "worker": sum(window.training.epoch_seconds) / epochs, "accuracy": window.training.last_accuracy}
 
 
@@ -205,7 +209,8 @@ def main() -> None:
         rates.append(r["frames"] / r["seconds"])
         print(f"round {k + 1}: headless {t_headless:.3f} s per epoch; in the app {r['wall']:.3f} s "
               f"(worker's steps {r['worker']:.3f} s, start-up {r['startup']:.2f} s before): "
-              f"{ratios[-1]:.2f}x; {rates[-1]:.1f} redraws per second; longest stall {r['stall'] * 1000:.0f} ms")
+              f"{ratios[-1]:.2f}x; {rates[-1]:.1f} redraws per second; longest stall {r['stall'] * 1000:.0f} ms "
+              f"(before redraw {r['stall_at'] + 1})")
     close(window)
     print(f"median of {args.rounds} rounds: in the app {statistics.median(ratios):.2f}x headless; "
           f"{statistics.median(rates):.1f} redraws per second (slowest round {min(rates):.1f}); "

@@ -134,6 +134,11 @@ _bundled: Digits | None = None
 _bundled_lock = threading.Lock()
 
 
+def bundled_test_set_is_read() -> bool:
+    """Whether :func:`bundled_test_set` would return at once (the set was read already)."""
+    return _bundled is not None
+
+
 def bundled_test_set() -> Digits:
     """The MNIST test set shipped under ``resources/mnist`` (CC BY-SA 3.0, see its README).
 

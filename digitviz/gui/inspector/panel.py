@@ -225,13 +225,19 @@ class InspectorPanel(QWidget):
         super().showEvent(event)
         self._ensure_fresh()
 
+    def catch_up(self) -> None:
+        """Show what changed while the panel was covered (its dock a tab behind another): the
+        window calls this when the dock comes to the front."""
+        self._ensure_fresh()
+
     def _ensure_fresh(self) -> None:
         if self._dirty:
             self._refresh(force=True)
 
     def _refresh(self, force: bool = False) -> None:
-        """Show the selected neuron for the current input (skipped while the dock is hidden)."""
-        if not force and not self.isVisible() and self.window().isVisible():
+        """Show the selected neuron for the current input (skipped while the panel is hidden or
+        covered by another tab, as while the Training tab is in front during a run)."""
+        if not force and self.window().isVisible() and (not self.isVisible() or self.visibleRegion().isEmpty()):
             self._dirty = True
             return
         self._dirty = False

@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from ...core.evaluate import Evaluation, evaluate
-from ...core.mnist import Digits, bundled_test_set
+from ...core.mnist import Digits, bundled_test_set, bundled_test_set_is_read
 from ...core.network import Network
 from ..workers.background import BackgroundTask
 from .state import AppState
@@ -96,6 +96,11 @@ class Evaluator(QObject):
     @property
     def digits(self) -> Digits:
         return bundled_test_set()
+
+    @property
+    def digits_ready(self) -> bool:
+        """Whether :attr:`digits` returns at once (the first evaluation reads them off the GUI thread)."""
+        return bundled_test_set_is_read()
 
     @property
     def current(self) -> Evaluation | None:

@@ -249,8 +249,15 @@ class DigitBrowser(QWidget):
             k = int(np.searchsorted(idx, self._current, side="left")) - 1  # -1 wraps to the last
         self.show_index(int(idx[k]))
 
-    def _update_indices(self) -> None:
+    def _update_indices(self, wait: bool = False) -> None:
+        """The browsing list for the filters; with ``wait``, None while the test digits are still
+        being read on the worker (reading them here would stall the window just after start-up)."""
         evaluation = self._evaluator.current
+        if wait and evaluation is None and self._digits is None and not self._evaluator.digits_ready:
+            self._indices = None
+            for button in (self.prev_button, self.random_button, self.next_button):
+                button.setEnabled(False)
+            return
         predictions = None if evaluation is None else evaluation.predictions
         self._indices = browse_indices(self.digits.labels, predictions, self._true_class,
                                        self._predicted, self._only_wrong)
@@ -260,7 +267,7 @@ class DigitBrowser(QWidget):
 
     @Slot(object)
     def _on_evaluator_current_changed(self, evaluation) -> None:
-        self._update_indices()
+        self._update_indices(wait=True)
         if self._pending_first and self._indices is not None and len(self._indices):
             self.show_index(int(self._indices[0]))
         self._update_labels()

@@ -69,7 +69,15 @@ class TrainingPanel(QWidget):
         self._session = session
         self._build_settings()
         self._build_controls()
-        self.plots = TrainingCurves(session)
+        # The curves (two pyqtgraph plots, a tenth of the window's start-up) are made when the
+        # panel first comes to the front (:meth:`catch_up`) or they are asked for: the dock
+        # starts as a tab behind the inspector.
+        self._plots: TrainingCurves | None = None
+        self._marked: int | None = None
+        self._plots_holder = QWidget()
+        self._plots_holder.setMinimumHeight(90)
+        holder_layout = QVBoxLayout(self._plots_holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
         self._build_timeline()
 
         layout = QVBoxLayout(self)
@@ -82,7 +90,7 @@ class TrainingPanel(QWidget):
         layout.addLayout(data_row)
         layout.addLayout(self._buttons)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.plots, 1)
+        layout.addWidget(self._plots_holder, 1)
         layout.addLayout(self._timeline)
         layout.addLayout(self._result_buttons)
 
@@ -96,6 +104,32 @@ class TrainingPanel(QWidget):
         self._on_session_data_changed()
         self._on_session_running_changed(session.is_running())
         self._on_session_progress_changed()
+
+    @property
+    def plots(self) -> TrainingCurves:
+        """The live cost and accuracy curves (made on first use)."""
+        return self._ensure_plots()
+
+    def catch_up(self) -> None:
+        """The panel came to the front (its dock's tab was chosen): make the curves if need be."""
+        self._ensure_plots()
+
+    def _ensure_plots(self) -> TrainingCurves:
+        if self._plots is None:
+            self._plots = TrainingCurves(self._session)
+            self._plots_holder.layout().addWidget(self._plots)
+            self._plots.mark(self._marked)
+            self._plots.redraw()
+        return self._plots
+
+    def _follow(self) -> None:
+        if self._plots is not None:
+            self._plots.follow()
+
+    def _mark(self, batches: int | None) -> None:
+        self._marked = batches
+        if self._plots is not None:
+            self._plots.mark(batches)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -323,7 +357,7 @@ class TrainingPanel(QWidget):
     @Slot()
     def _on_session_progress_changed(self) -> None:
         s = self._session
-        self.plots.follow()
+        self._follow()
         if not s.has_run:
             self.status_label.setText("Not started: press Start, or Step for one mini-batch.")
             return
@@ -355,11 +389,11 @@ class TrainingPanel(QWidget):
         snapshots = self._session.snapshots
         if not snapshots:
             self.snapshot_label.setText("no snapshots")
-            self.plots.mark(None)
+            self._mark(None)
             return
         batches = snapshots[min(index, len(snapshots) - 1)][0]
         self.snapshot_label.setText(f"{index + 1}/{len(snapshots)}: {batches:,} batches")
-        self.plots.mark(None if self._session.is_running() else batches)
+        self._mark(None if self._session.is_running() else batches)
 
     # -- timeline ------------------------------------------------------------------------------
 

@@ -377,3 +377,24 @@ def test_hovering_a_pixel_tells_its_value(window):
     w = window.network.weights[0][2].reshape(28, 28)[12, 3]
     assert "row 12, col 3" in window.inspector.hover.text()
     assert f"{w:+.4f}" in window.inspector.hover.text()
+
+
+def test_a_covered_inspector_waits_and_catches_up_when_its_tab_comes_to_the_front(qtbot):
+    """While another tab covers it (the Training tab during a run), new weights cost it nothing;
+    brought to the front it shows them at once."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.select_neuron(1, 2)
+    old = window.network
+    window.bring_forward(window.training_dock)
+    qtbot.waitUntil(lambda: window.inspector.visibleRegion().isEmpty())
+    new = old.copy()
+    new.weights[0][2] += 1.0
+    window.state.update_parameters(new, False)
+    shown = window.inspector.weights_view.image()  # what is drawn, not refreshed on asking
+    np.testing.assert_array_equal(shown, old.weights[0][2].reshape(28, 28))
+    window.inspector_dock.raise_()
+    qtbot.waitUntil(lambda: np.array_equal(window.inspector.weights_view.image(), new.weights[0][2].reshape(28, 28)),
+                    timeout=2_000)

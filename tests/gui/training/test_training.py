@@ -278,3 +278,16 @@ def test_the_test_set_is_not_evaluated_while_training_runs(window, qtbot):
     # Once the weights hold still, the shown network is evaluated as usual.
     qtbot.waitUntil(lambda: evaluator.current is not None, timeout=30_000)
     assert evaluator.current is evaluator.evaluation_for(window.network)
+
+
+def test_the_curves_are_made_when_the_panel_is_first_shown_and_show_the_run_so_far(window, qtbot):
+    panel, session = window.training_panel, window.training
+    assert panel._plots is None  # start-up does not pay for the two plots
+    session.configure(epochs=1)
+    assert session.start()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    window.bring_forward(window.training_dock)
+    qtbot.waitUntil(lambda: panel._plots is not None, timeout=5_000)
+    x, y = panel.plots.cost_curve.getData()
+    assert len(x) == session.batches_done == 20
+    np.testing.assert_allclose(y, session.cost_curve()[1])
