@@ -17,6 +17,7 @@ from ..models.training import TrainingSession
 from ..widgets.colors import POSITIVE, WINNER
 
 PLOT_INTERVAL_MS = 400  # how often the curves redraw while training
+AXIS_WIDTH = 36  # pixels for the y axis' tick labels ("0.25", "2.5", "12")
 
 
 class TrainingCurves(pg.GraphicsLayoutWidget):
@@ -42,6 +43,9 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
             # cost a blit per paint instead of replaying their recorded drawing (5 ms a paint).
             for side in ("left", "bottom"):
                 plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            # Fixed sizes: new tick labels (the first points of a run, a higher cost) then never
+            # lay the plots out again, which took several repaints of the whole widget.
+            plot.getAxis("left").setWidth(AXIS_WIDTH)
         self.cost_plot.setClipToView(True)
         self.cost_plot.setDownsampling(auto=True, mode="peak")
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
