@@ -87,9 +87,15 @@ class InspectorPanel(QWidget):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
         placeholder.setMargin(8)
         self.pages.addWidget(placeholder)
-        self.pages.addWidget(self._build_first_page())
-        self.pages.addWidget(self._build_later_page())
-        self.pages.addWidget(self._build_input_page())
+        # The three neuron pages (pyqtgraph views, a third of the window's construction) are made
+        # when first shown; until then empty stand-ins of their minimum size keep the layout.
+        self._builders = {1: self._build_first_page, 2: self._build_later_page, 3: self._build_input_page}
+        for size in ((400, 250), (400, 270), (0, 180)):
+            stand_in = QWidget()
+            stand_in.setMinimumSize(*size)
+            self.pages.addWidget(stand_in)
+        self._weights_view = self._contribution_view = self._first_excite_view = None
+        self._incoming_bars = self._gradient_view = self._later_excite_view = self._outgoing_bars = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -107,48 +113,91 @@ class InspectorPanel(QWidget):
 
     # -- pages ------------------------------------------------------------------------------------
 
+    def _ensure_page(self, index: int) -> None:
+        builder = self._builders.pop(index, None)
+        if builder is not None:
+            stand_in = self.pages.widget(index)
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.pages.insertWidget(index, builder())
+
+    @property
+    def weights_view(self) -> DivergingImage:
+        self._ensure_page(1)
+        return self._weights_view
+
+    @property
+    def contribution_view(self) -> DivergingImage:
+        self._ensure_page(1)
+        return self._contribution_view
+
+    @property
+    def first_excite_view(self) -> DivergingImage:
+        self._ensure_page(1)
+        return self._first_excite_view
+
+    @property
+    def incoming_bars(self) -> WeightBars:
+        self._ensure_page(2)
+        return self._incoming_bars
+
+    @property
+    def gradient_view(self) -> DivergingImage:
+        self._ensure_page(2)
+        return self._gradient_view
+
+    @property
+    def later_excite_view(self) -> DivergingImage:
+        self._ensure_page(2)
+        return self._later_excite_view
+
+    @property
+    def outgoing_bars(self) -> WeightBars:
+        self._ensure_page(3)
+        return self._outgoing_bars
+
     def _build_first_page(self) -> QWidget:
         view = graphics_widget()
-        self.weights_view = DivergingImage("weights w")
-        self.contribution_view = DivergingImage("w &times; x: this drawing")
-        self.first_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
-        view.addItem(self.weights_view, row=0, col=0)
-        view.addItem(self.contribution_view, row=0, col=1)
-        view.addItem(self.first_excite_view, row=1, col=0)
+        self._weights_view = DivergingImage("weights w")
+        self._contribution_view = DivergingImage("w &times; x: this drawing")
+        self._first_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
+        view.addItem(self._weights_view, row=0, col=0)
+        view.addItem(self._contribution_view, row=0, col=1)
+        view.addItem(self._first_excite_view, row=1, col=0)
         legend = view.addLabel("<b style='color:#2b8fb0'>blue</b>: ink here<br>turns it on<br>"
                                "<b style='color:#e0453a'>red</b>: ink here<br>turns it off<br>"
                                "white: no say", row=1, col=1, size="8pt", justify="left")
         legend.setMaximumWidth(120)
         _equal_columns(view)
-        for image in (self.weights_view, self.contribution_view, self.first_excite_view):
+        for image in (self._weights_view, self._contribution_view, self._first_excite_view):
             self._connect_pixels(image)
         view.setMinimumSize(400, 250)
         return view
 
     def _build_later_page(self) -> QWidget:
         view = graphics_widget()
-        self.incoming_bars = WeightBars()
-        self.gradient_view = DivergingImage("d a / d x: each pixel's pull now")
-        self.later_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
-        view.addItem(self.incoming_bars, row=0, col=0, colspan=2)
-        view.addItem(self.gradient_view, row=1, col=0)
-        view.addItem(self.later_excite_view, row=1, col=1)
+        self._incoming_bars = WeightBars()
+        self._gradient_view = DivergingImage("d a / d x: each pixel's pull now")
+        self._later_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
+        view.addItem(self._incoming_bars, row=0, col=0, colspan=2)
+        view.addItem(self._gradient_view, row=1, col=0)
+        view.addItem(self._later_excite_view, row=1, col=1)
         _equal_columns(view)
         view.ci.layout.setRowStretchFactor(0, 2)
         view.ci.layout.setRowStretchFactor(1, 3)
-        self.incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)
-        self.incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
-        self._connect_pixels(self.gradient_view)
-        self._connect_pixels(self.later_excite_view)
+        self._incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)
+        self._incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
+        self._connect_pixels(self._gradient_view)
+        self._connect_pixels(self._later_excite_view)
         view.setMinimumSize(400, 270)
         return view
 
     def _build_input_page(self) -> QWidget:
         view = graphics_widget()
-        self.outgoing_bars = WeightBars()
-        view.addItem(self.outgoing_bars, row=0, col=0)
-        self.outgoing_bars.barClicked.connect(self._on_outgoing_bars_clicked)
-        self.outgoing_bars.barHovered.connect(self._on_outgoing_bars_hovered)
+        self._outgoing_bars = WeightBars()
+        view.addItem(self._outgoing_bars, row=0, col=0)
+        self._outgoing_bars.barClicked.connect(self._on_outgoing_bars_clicked)
+        self._outgoing_bars.barHovered.connect(self._on_outgoing_bars_hovered)
         view.setMinimumHeight(180)
         return view
 
@@ -177,7 +226,9 @@ class InspectorPanel(QWidget):
         """The weights shown as bars: incoming (later layers) or outgoing (input pixel); else None."""
         self._ensure_fresh()
         page = self._page_of(self._shown)
-        return {2: self.incoming_bars, 3: self.outgoing_bars}[page].heights() if page in (2, 3) else None
+        if page not in (2, 3):
+            return None
+        return (self.incoming_bars if page == 2 else self.outgoing_bars).heights()
 
     def excite_image(self) -> np.ndarray | None:
         """The "what excites it" input of the selected neuron, (784,) in [0, 1], once computed; else None."""
@@ -247,6 +298,7 @@ class InspectorPanel(QWidget):
             neuron = None
         self._shown = neuron
         page = self._page_of(neuron)
+        self._ensure_page(page)
         self.pages.setCurrentIndex(page)
         if neuron is None:
             self.title.setText("<b>Inspector</b>: no neuron selected")
@@ -411,6 +463,6 @@ class InspectorPanel(QWidget):
         if value is None:
             self.hover.setText(" ")
             return
-        label = {id(self.weights_view): "w", id(self.contribution_view): "w×x",
-                 id(self.gradient_view): "da/dx"}.get(id(image), "x")
+        label = {id(self._weights_view): "w", id(self._contribution_view): "w×x",
+                 id(self._gradient_view): "da/dx"}.get(id(image), "x")
         self.hover.setText(f"pixel (row {row}, col {col}): {label} = {value:+.4f}  (click: select the pixel)")

@@ -398,3 +398,18 @@ def test_a_covered_inspector_waits_and_catches_up_when_its_tab_comes_to_the_fron
     window.inspector_dock.raise_()
     qtbot.waitUntil(lambda: np.array_equal(window.inspector.weights_view.image(), new.weights[0][2].reshape(28, 28)),
                     timeout=2_000)
+
+
+def test_the_neuron_pages_are_made_when_first_needed(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    inspector = window.inspector
+    assert inspector._weights_view is None and inspector._outgoing_bars is None  # start-up skips them
+    pages = inspector.pages.minimumSizeHint()
+    window.select_neuron(1, 3)
+    assert inspector._weights_view is not None and inspector._outgoing_bars is None
+    assert inspector.pages.minimumSizeHint() == pages  # the stand-in kept the layout
+    inspector.outgoing_bars  # noqa: B018 - asking for it makes its page
+    assert inspector._outgoing_bars is not None
+    window.select_neuron(0, 400)
+    np.testing.assert_array_equal(inspector.bar_values(), window.network.weights[0][:, 400])
