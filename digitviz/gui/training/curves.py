@@ -30,11 +30,16 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(2, 2, 2, 2)
         self.setMinimumHeight(90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.cost_plot = self.addPlot(title="cost (smoothed)")
-        self.accuracy_plot = self.addPlot(title="test accuracy")
-        self.accuracy_plot.setToolTip("On 1,000 MNIST test digits (every 10th), at checkpoints and snapshots")
+        # Small titles and no x-axis label (the tooltips and the status line say "mini-batches"):
+        # on a 768-pixel screen the plots get little height.
+        self.cost_plot = self.addPlot()
+        self.accuracy_plot = self.addPlot()
+        self.cost_plot.setTitle("cost (smoothed)", size="8pt")
+        self.accuracy_plot.setTitle("test accuracy", size="8pt")
+        self.cost_plot.setToolTip("The training cost of each mini-batch, smoothed; x: mini-batches trained")
+        self.accuracy_plot.setToolTip("On 1,000 MNIST test digits (every 10th), at checkpoints and snapshots; "
+                                      "x: mini-batches trained")
         for plot in (self.cost_plot, self.accuracy_plot):
-            plot.setLabel("bottom", "mini-batches")
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMenuEnabled(False)
             plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -49,6 +54,9 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self.cost_plot.setClipToView(True)
         self.cost_plot.setDownsampling(auto=True, mode="peak")
         self.accuracy_plot.setYRange(0, 1, padding=0.02)
+        # Three fixed ticks, clear of the plot's edges: readable however short the plot is (it
+        # can be 50 pixels tall), and the axis never changes.
+        self.accuracy_plot.getAxis("left").setTicks([[(0.2, "0.2"), (0.5, "0.5"), (0.8, "0.8")], []])
         self.cost_curve = self.cost_plot.plot(pen=pg.mkPen(POSITIVE, width=1.5))
         self.accuracy_curve = self.accuracy_plot.plot(pen=pg.mkPen(WINNER, width=1.5), symbol="o",
                                                       symbolSize=4, symbolBrush=WINNER, symbolPen=None)
@@ -68,7 +76,9 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
     def follow(self) -> None:
         """New points: redraw soon while training, at once otherwise."""
         if self._session.is_running():
-            if not self._timer.isActive():
+            if self._x_span != max(1, self._session.total_batches):
+                self.redraw()  # a run begins: lay the axes out now, not in the middle of it
+            elif not self._timer.isActive():
                 self._timer.start()
         else:
             self._timer.stop()

@@ -234,6 +234,10 @@ class TrainingPanel(QWidget):
             self._buttons.addWidget(b)
         self.status_label = QLabel()
         self.status_label.setTextFormat(Qt.TextFormat.RichText)
+        # It changes ten times a second while training: it wraps within the dock, in two lines'
+        # room from the start, so a longer text never widens the dock or relays the window out.
+        self.status_label.setWordWrap(True)
+        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing())
 
     def _build_timeline(self) -> None:
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -246,7 +250,10 @@ class TrainingPanel(QWidget):
         self.play_button.setToolTip("Replay the learning like a film")
         self.play_button.toggled.connect(self._on_play_button_toggled)
         self.snapshot_label = QLabel("no snapshots")
-        self.snapshot_label.setMinimumWidth(110)
+        # As wide as its longest text from the start ("64/64: 937,500 batches"): a snapshot added
+        # while training must not widen the dock.
+        widest = self.snapshot_label.fontMetrics().horizontalAdvance("64/64: 937,500 batches")
+        self.snapshot_label.setMinimumWidth(widest)
         self._play_timer = QTimer(self)
         self._play_timer.setInterval(PLAY_INTERVAL_MS)
         self._play_timer.timeout.connect(self._on_play_timer_timeout)

@@ -291,3 +291,14 @@ def test_the_curves_are_made_when_the_panel_is_first_shown_and_show_the_run_so_f
     x, y = panel.plots.cost_curve.getData()
     assert len(x) == session.batches_done == 20
     np.testing.assert_allclose(y, session.cost_curve()[1])
+
+
+def test_the_changing_training_labels_never_widen_the_dock(window):
+    """The status line and the snapshot label change ten times a second while training: a longer
+    text must not widen the panel, or the window (and the scene) is laid out again mid-run."""
+    panel = window.training_panel
+    width = panel.minimumSizeHint().width()
+    panel.status_label.setText("batch 937,500 / 937,500 · epoch 100.00 · 12.34 s per epoch · "
+                               "test accuracy <b>99.9%</b>")
+    panel.snapshot_label.setText("64/64: 937,500 batches")
+    assert panel.minimumSizeHint().width() == width
