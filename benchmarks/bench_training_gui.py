@@ -117,12 +117,9 @@ def in_app(app, window, epochs: int) -> dict:
     for _ in range(50):  # the evaluation of the reset network settles before the run
         app.processEvents()
         time.sleep(0.01)
-    frames = [0]
-
-    stamps: list[float] = []
+    stamps: list[float] = []  # when each live network was shown
 
     def count():
-        frames[0] += 1
         stamps.append(time.perf_counter())
 
     window.state.parametersChanged.connect(count)
@@ -135,7 +132,7 @@ def in_app(app, window, epochs: int) -> dict:
 
     def tick():
         gaps.append(clock.restart() / 1000.0)
-        at.append(frames[0])
+        at.append(len(stamps))
 
     ticker.timeout.connect(tick)
     done = {}
@@ -166,8 +163,8 @@ def in_app(app, window, epochs: int) -> dict:
     startup = done["ready"] - done["t0"]
     # Redraws a second while it runs: between the first live network shown and the last.
     rate = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 else 0.0
-    return {"wall": (done["wall"] - startup) / epochs, "startup": startup, "frames": frames[0], "rate": rate,
-            "seconds": done["wall"] - startup, "stall": max(gaps[1:], default=0.0),
+    return {"wall": (done["wall"] - startup) / epochs, "startup": startup, "rate": rate,
+            "stall": max(gaps[1:], default=0.0),
             "stall_at": at[1:][gaps[1:].index(max(gaps[1:]))] if len(gaps) > 1 else 0,
             "worker": sum(window.training.epoch_seconds) / epochs, "accuracy": window.training.last_accuracy}
 

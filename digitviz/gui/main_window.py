@@ -134,7 +134,6 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.inspector_dock = self.add_dock("Inspector", self.inspector, RIGHT, "inspector")
         self.gallery_dock = self.add_dock("Weight images", self.weight_gallery, BOTTOM, "weight_gallery")
         self.resizeDocks([self.gallery_dock], [130], Qt.Orientation.Vertical)  # a strip under the scene
-        self.inspector_dock.visibilityChanged.connect(self._on_inspector_dock_visibility_changed)
         self.inspector.neuronRequested.connect(self.select_neuron)
         self.weight_gallery.neuronRequested.connect(self.select_neuron)
         self.scene.neuronClicked.connect(self.select_neuron)
@@ -190,7 +189,6 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, self.network_info_dock)
         self.tabifyDockWidget(self.network_info_dock, self.compare_dock)
         self.inspector_dock.raise_()
-        self.network_info_dock.raise_()
         self.compare_dock.hide()
         self.weights_menu.comparisonStarted.connect(lambda: self.bring_forward(self.compare_dock))
 
@@ -229,16 +227,6 @@ class MainWindow(ScriptingInterface, QMainWindow):
         except DataError as exc:
             self.report_error(str(exc), "Average over test digits")
 
-    @Slot(bool)
-    def _on_inspector_dock_visibility_changed(self, visible: bool) -> None:
-        if visible:  # its tab came to the front: it shows what changed behind
-            self.inspector.catch_up()
-
-    @Slot(bool)
-    def _on_training_dock_visibility_changed(self, visible: bool) -> None:
-        if visible:
-            self.training_panel.catch_up()
-
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""
         dock = QDockWidget(title, self)
@@ -253,6 +241,11 @@ class MainWindow(ScriptingInterface, QMainWindow):
         # Whatever is shown, the window stays on its screen (checked once the layout settled).
         dock.visibilityChanged.connect(self._schedule_fit)
         dock.topLevelChanged.connect(self._schedule_fit)
+        # Docks in a tab group all stay "visible": a panel that skips work while covered
+        # (``catch_up``) is told when its tab comes to the front.
+        catch_up = getattr(widget, "catch_up", None)
+        if catch_up is not None:
+            dock.visibilityChanged.connect(lambda visible: catch_up() if visible else None)
         return dock
 
     def bring_forward(self, dock: QDockWidget) -> None:
@@ -291,7 +284,6 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.training_dock = self.add_dock("Training", panel, RIGHT, "training_dock")
         self.tabifyDockWidget(self.inspector_dock, self.training_dock)
         self.inspector_dock.raise_()
-        self.training_dock.visibilityChanged.connect(self._on_training_dock_visibility_changed)
         panel.settingsEdited.connect(session.configure)
         panel.startRequested.connect(session.start)
         panel.pauseRequested.connect(session.pause)

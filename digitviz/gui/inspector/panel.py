@@ -43,6 +43,15 @@ def _equal_columns(view) -> None:
         layout.setColumnStretchFactor(col, 1)
 
 
+def _made_with_page(page: int, name: str) -> property:
+    """A view of neuron page ``page`` (1-3), made with its page when first asked for."""
+    def get(self: InspectorPanel):
+        self._ensure_page(page)
+        return getattr(self, name)
+
+    return property(get)
+
+
 class InspectorPanel(QWidget):
     """The inspector's content; lives in a dock of the main window.
 
@@ -121,40 +130,13 @@ class InspectorPanel(QWidget):
             stand_in.deleteLater()
             self.pages.insertWidget(index, builder())
 
-    @property
-    def weights_view(self) -> DivergingImage:
-        self._ensure_page(1)
-        return self._weights_view
-
-    @property
-    def contribution_view(self) -> DivergingImage:
-        self._ensure_page(1)
-        return self._contribution_view
-
-    @property
-    def first_excite_view(self) -> DivergingImage:
-        self._ensure_page(1)
-        return self._first_excite_view
-
-    @property
-    def incoming_bars(self) -> WeightBars:
-        self._ensure_page(2)
-        return self._incoming_bars
-
-    @property
-    def gradient_view(self) -> DivergingImage:
-        self._ensure_page(2)
-        return self._gradient_view
-
-    @property
-    def later_excite_view(self) -> DivergingImage:
-        self._ensure_page(2)
-        return self._later_excite_view
-
-    @property
-    def outgoing_bars(self) -> WeightBars:
-        self._ensure_page(3)
-        return self._outgoing_bars
+    weights_view = _made_with_page(1, "_weights_view")
+    contribution_view = _made_with_page(1, "_contribution_view")
+    first_excite_view = _made_with_page(1, "_first_excite_view")
+    incoming_bars = _made_with_page(2, "_incoming_bars")
+    gradient_view = _made_with_page(2, "_gradient_view")
+    later_excite_view = _made_with_page(2, "_later_excite_view")
+    outgoing_bars = _made_with_page(3, "_outgoing_bars")
 
     def _build_first_page(self) -> QWidget:
         view = graphics_widget()

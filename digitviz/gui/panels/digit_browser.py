@@ -255,12 +255,10 @@ class DigitBrowser(QWidget):
         evaluation = self._evaluator.current
         if wait and evaluation is None and self._digits is None and not self._evaluator.digits_ready:
             self._indices = None
-            for button in (self.prev_button, self.random_button, self.next_button):
-                button.setEnabled(False)
-            return
-        predictions = None if evaluation is None else evaluation.predictions
-        self._indices = browse_indices(self.digits.labels, predictions, self._true_class,
-                                       self._predicted, self._only_wrong)
+        else:
+            predictions = None if evaluation is None else evaluation.predictions
+            self._indices = browse_indices(self.digits.labels, predictions, self._true_class,
+                                           self._predicted, self._only_wrong)
         ready = self._indices is not None and len(self._indices) > 0
         for button in (self.prev_button, self.random_button, self.next_button):
             button.setEnabled(ready)

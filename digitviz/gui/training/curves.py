@@ -17,6 +17,7 @@ from ..models.training import TrainingSession
 from ..widgets.colors import POSITIVE, WINNER
 
 PLOT_INTERVAL_MS = 400  # how often the curves redraw while training
+MIN_HEIGHT = 90  # pixels: what the panel keeps for the curves, also before they are made
 AXIS_WIDTH = 36  # pixels for the y axis' tick labels ("0.25", "2.5", "12")
 
 
@@ -28,7 +29,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self._session = session
         self.setBackground(self.palette().color(QPalette.ColorRole.Window))
         self.ci.setContentsMargins(2, 2, 2, 2)
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(MIN_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         # Small titles and no x-axis label (the tooltips and the status line say "mini-batches"):
         # on a 768-pixel screen the plots get little height.

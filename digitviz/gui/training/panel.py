@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...core.trainer import DEFAULT_LEARNING_RATES
 from ..models.training import TrainingSession
 from ..models.training_settings import MAX_HIDDEN_LAYERS, MAX_HIDDEN_NEURONS, TrainingSettings
-from .curves import TrainingCurves
+from .curves import MIN_HEIGHT, TrainingCurves
 
 PLAY_INTERVAL_MS = 180  # one snapshot per frame when the timeline plays
 STARTS = [("fresh", "fresh random"), ("untrained", "shipped untrained"), ("current", "current network")]
@@ -75,7 +75,7 @@ class TrainingPanel(QWidget):
         self._plots: TrainingCurves | None = None
         self._marked: int | None = None
         self._plots_holder = QWidget()
-        self._plots_holder.setMinimumHeight(90)
+        self._plots_holder.setMinimumHeight(MIN_HEIGHT)
         holder_layout = QVBoxLayout(self._plots_holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
         self._build_timeline()
