@@ -88,6 +88,7 @@ class TrainingSession(QObject):
         self._process: TrainerProcess | None = None
         self._start_network: Network | None = None
         self._latest: Network | None = None
+        self._pending_live: Network | None = None  # received by the last poll, shown by _live_timer
         self._batches_done = 0
         self._snapshots: list[tuple[int, Network]] = []
         self._shown_snapshot: int | None = None
@@ -99,6 +100,10 @@ class TrainingSession(QObject):
         self._timer.setInterval(LIVE_INTERVAL_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may slip by 5%
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._live_timer = QTimer(self)
+        self._live_timer.setSingleShot(True)
+        self._live_timer.setInterval(0)
+        self._live_timer.timeout.connect(self._announce_live)
 
     def _clear_history(self) -> None:
         self._costs = _Series()
@@ -296,7 +301,9 @@ class TrainingSession(QObject):
         self.progressChanged.emit()
         self.runningChanged.emit(False)
         if start is not None:
-            self.networkUpdated.emit(start.copy(), True)
+            self._announce(start.copy(), True)
+        else:
+            self._pending_live = None
 
     def _close_process(self) -> None:
         if self._process is not None:
@@ -360,10 +367,27 @@ class TrainingSession(QObject):
         if stopped:
             self._timer.stop()
             self.runningChanged.emit(False)
-        if live is not None:
-            self.networkUpdated.emit(live, stopped)
+        if live is not None and not stopped:
+            # The views update in the next event-loop turn and paint in the one after: input and
+            # timers get their turn in between, where one long event would have held them up.
+            self._pending_live = live
+            self._live_timer.start()
+        elif live is not None:
+            self._announce(live, True)
         if error:
             self.problem.emit(error)
+
+    @Slot()
+    def _announce_live(self) -> None:
+        """Show the live network the last poll received (a zero timer after that poll)."""
+        live, self._pending_live = self._pending_live, None
+        if live is not None:  # None: something newer was announced meanwhile
+            self.networkUpdated.emit(live, False)
+
+    def _announce(self, net: Network, final: bool) -> None:
+        """Show ``net`` now, dropping any live network still waiting to be shown."""
+        self._pending_live = None
+        self.networkUpdated.emit(net, final)
 
     @property
     def _test(self) -> tuple[np.ndarray, np.ndarray]:
@@ -436,7 +460,7 @@ class TrainingSession(QObject):
         batches, net = self._snapshots[index]
         self._shown_snapshot = index % len(self._snapshots)
         # Not final: scrubbing and playing change the network many times a second; no animation.
-        self.networkUpdated.emit(net, False)
+        self._announce(net, False)
         self.snapshotShown.emit(self._shown_snapshot)
         return net
 

@@ -302,3 +302,25 @@ def test_the_changing_training_labels_never_widen_the_dock(window):
                                "test accuracy <b>99.9%</b>")
     panel.snapshot_label.setText("64/64: 937,500 batches")
     assert panel.minimumSizeHint().width() == width
+
+
+def test_a_live_network_is_shown_in_the_next_event_loop_turn_and_never_over_a_newer_one(window, qtbot):
+    """The poll that receives a live network does not also redraw the window: the views update in
+    a later turn of the event loop (input and timers get a turn in between). A live network still
+    waiting when a final one is shown (a reset, a snapshot) is dropped, not shown over it."""
+    session = window.training
+    session.configure(epochs=1)
+    assert session.step()
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=30_000)
+    before = window.network
+    live = Network.random(before.sizes, np.random.default_rng(5), before.hidden_activation,
+                          before.output_activation)
+    session._handle([("live", 1, live)])
+    assert window.network is before  # not in the poll's own event
+    qtbot.waitUntil(lambda: window.network is live, timeout=2_000)
+
+    session._handle([("live", 1, live.copy())])
+    net = session.show_snapshot(0)  # shown at once; the waiting live network is dropped
+    assert window.network is net
+    qtbot.wait(50)
+    assert window.network is net
