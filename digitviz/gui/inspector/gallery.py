@@ -12,13 +12,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..models.selection import NeuronSelection
 from ..models.state import AppState
 from .text import grid_side
-from .weight_image import PixelImageItem, diverging_lut, graphics_widget
+from .weight_image import Caption, PixelImageItem, diverging_lut, graphics_widget
 
 GAP = 2          # pixels between tiles
 CAPTION = 7      # pixel rows under each tile for its caption
@@ -48,29 +48,6 @@ def mosaic(weights: np.ndarray, columns: int, lut: np.ndarray) -> np.ndarray:
         y, x = r * cell_h + GAP // 2, c * cell_w + GAP // 2
         out[y:y + side, x:x + side] = tiles[k]
     return out
-
-
-class Caption(QGraphicsSimpleTextItem):
-    """A tile's caption: plain text centred under its anchor, the same size at any zoom.
-
-    Plain text needs no text document: setting it is cheap enough for the ten captions'
-    changes a second of a training run (pyqtgraph's TextItem lays out a rich-text document).
-    """
-
-    def __init__(self, text: str, font: QFont):
-        super().__init__(text)
-        self.setFont(font)
-        self.setBrush(QBrush(QColor(60, 60, 60)))
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self._centre()
-
-    def set_text(self, text: str) -> None:
-        if text != self.text():
-            self.setText(text)
-            self._centre()
-
-    def _centre(self) -> None:
-        self.setTransform(QTransform.fromTranslate(-self.boundingRect().width() / 2, 0))
 
 
 class WeightGallery(QWidget):

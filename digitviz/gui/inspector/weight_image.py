@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem, QWidget
 
 from ..widgets import colors
 
@@ -35,6 +35,36 @@ def diverging_lut(n: int = 256) -> np.ndarray:
 # Light ink on black, for images that are inputs (0 black, 1 white) rather than signed values:
 # the canvas, the network's view and the scene's grid draw digits the same way.
 INK = pg.ColorMap(pos=np.array([0.0, 1.0]), color=np.array([(0, 0, 0), (255, 255, 255)], dtype=np.ubyte))
+
+
+class Caption(QGraphicsSimpleTextItem):
+    """Plain text at an anchor point, the same size at any zoom. ``anchor`` is the point of the
+    text's box that sits on its position: (0.5, 0) centred below it, (0, 0.5) right of it.
+
+    Plain text needs no text document: setting it is cheap enough for the changes ten times a
+    second of a training run (pyqtgraph's TextItem lays out a rich-text document, and moves
+    itself each time its view's transform is brought up to date, which repaints the window twice).
+    """
+
+    def __init__(self, text: str, font: QFont | None = None, anchor: tuple[float, float] = (0.5, 0.0),
+                 colour: QColor = QColor(60, 60, 60)):
+        super().__init__(text)
+        if font is not None:
+            self.setFont(font)
+        self.setBrush(QBrush(colour))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self._anchor = anchor
+        self._place()
+
+    def set_text(self, text: str) -> None:
+        if text != self.text():
+            self.setText(text)
+            self._place()
+
+    def _place(self) -> None:
+        box = self.boundingRect()
+        ax, ay = self._anchor
+        self.setTransform(QTransform.fromTranslate(-box.width() * ax, -box.height() * ay))
 
 
 def symmetric_limit(values: np.ndarray) -> float:
@@ -127,7 +157,7 @@ class DivergingImage(pg.GraphicsLayout):
         self._bar_frame = pg.QtWidgets.QGraphicsRectItem()
         self._bar_frame.setPen(pg.mkPen(150, 150, 150, width=0))
         self.view.addItem(self._bar_frame)
-        self._labels = [pg.TextItem("", color=(90, 90, 90), anchor=(0.0, a)) for a in (0.15, 0.5, 0.85)]
+        self._labels = [Caption("", anchor=(0.0, a), colour=QColor(90, 90, 90)) for a in (0.15, 0.5, 0.85)]
         for label in self._labels:
             self.view.addItem(label)
         self._shape: tuple[int, int] | None = None
@@ -161,11 +191,11 @@ class DivergingImage(pg.GraphicsLayout):
         self.item.setImage(values, autoLevels=False, levels=levels)
         if values.shape != self._shape:
             self._place(values.shape)
-        if levels != self._levels or not self._labels[0].textItem.toPlainText():
+        if levels != self._levels or not self._labels[0].text():
             self._levels = levels
             lo, hi = levels
             for label, v in zip(self._labels, (hi, (lo + hi) / 2, lo)):
-                label.setText(_short(v))
+                label.set_text(_short(v))
 
     def levels(self) -> tuple[float, float]:
         """(low, high) of the colour scale."""
