@@ -22,6 +22,7 @@ from ...core.names import grid_side, layer_name, neuron_name
 from ...core.network import Network
 from ..models.selection import NeuronSelection
 from ..models.state import AppState
+from ..widgets.docks import is_covered
 from ..workers.background import BackgroundTask
 from .bar_chart import WeightBars
 from .text import formula_html, pixel_html
@@ -270,7 +271,7 @@ class InspectorPanel(QWidget):
     def _refresh(self, force: bool = False) -> None:
         """Show the selected neuron for the current input (skipped while the panel is hidden or
         covered by another tab, as while the Training tab is in front during a run)."""
-        if not force and self.window().isVisible() and (not self.isVisible() or self.visibleRegion().isEmpty()):
+        if not force and is_covered(self):
             self._dirty = True
             return
         self._dirty = False

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ...core.mnist import DataError, Digits
 from ..models.evaluator import Evaluator
 from ..models.state import AppState
+from ..widgets.docks import is_covered
 from ..widgets.images import digit_pixmap
 
 ANY = "any"
@@ -73,6 +74,7 @@ class DigitBrowser(QWidget):
 
     def __init__(self, state: AppState, evaluator: Evaluator, seed: int = 0, parent: QWidget | None = None):
         super().__init__(parent)
+        self._stale = False  # the answer changed while covered: shown by catch_up
         self._state = state
         self._evaluator = evaluator
         self._rng = np.random.default_rng(seed)
@@ -277,7 +279,16 @@ class DigitBrowser(QWidget):
 
     @Slot(bool)
     def _on_state_activations_changed(self, final: bool) -> None:
+        # Training shows ten networks a second; a browser in a covered tab catches up when shown.
+        if is_covered(self):
+            self._stale = True
+            return
         self._update_labels()
+
+    def catch_up(self) -> None:
+        """Show what changed while the browser was covered (the window calls this)."""
+        if self._stale:
+            self._update_labels()
 
     # -- widgets ------------------------------------------------------------------------------
 
@@ -310,6 +321,7 @@ class DigitBrowser(QWidget):
         return ", ".join(parts) or "all test digits"
 
     def _update_labels(self) -> None:
+        self._stale = False
         idx = self._indices
         if self._digits is None:
             self.position_label.setText("10,000 MNIST test digits")

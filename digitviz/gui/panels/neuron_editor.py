@@ -36,6 +36,7 @@ from ..models.evaluator import Evaluator
 from ..models.messages import Messages
 from ..models.state import AppState
 from ..models.undo import NeuronEditCommand, network_chain
+from ..widgets.docks import is_covered
 from ..widgets.scrolling import put_in_scroll_area
 
 
@@ -61,6 +62,7 @@ class NeuronEditor(QWidget):
     def __init__(self, state: AppState, evaluator: Evaluator, undo_stack: QUndoStack, messages: Messages,
                  selection=None, parent: QWidget | None = None):
         super().__init__(parent)
+        self._stale = False  # weights changed while covered: shown by catch_up
         self._state = state
         self._evaluator = evaluator
         self._stack = undo_stack
@@ -222,8 +224,17 @@ class NeuronEditor(QWidget):
     @Slot()
     def _on_state_parameters_changed(self) -> None:
         # Same shape, new weights (training shows ten a second): the layers and the history stay.
-        self._update_neuron_info()
-        self._update_accuracy()
+        if is_covered(self):  # caught up when its tab comes to the front
+            self._stale = True
+            return
+        self.catch_up(force=True)
+
+    def catch_up(self, force: bool = False) -> None:
+        """Show the weights that changed while the editor was covered (the window calls this)."""
+        if self._stale or force:
+            self._stale = False
+            self._update_neuron_info()
+            self._update_accuracy()
 
     @Slot()
     def _on_history_changed(self) -> None:

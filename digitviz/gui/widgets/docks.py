@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QWidget
 
 FRAME = 40  # pixels of title bar and frame a window manager adds above and below
 
@@ -59,3 +59,10 @@ def show_full_tab_titles(window: QMainWindow) -> None:
         bar.setElideMode(Qt.TextElideMode.ElideNone)
         bar.setUsesScrollButtons(True)
         bar.setExpanding(False)
+
+
+def is_covered(widget: QWidget) -> bool:
+    """Whether ``widget`` cannot be seen in a window that is on screen: hidden, or in a dock that
+    is a tab behind another (Qt keeps those "visible"). A panel may skip work then and do it in
+    its ``catch_up``, which the window calls when the dock comes to the front."""
+    return widget.window().isVisible() and (not widget.isVisible() or widget.visibleRegion().isEmpty())

@@ -190,3 +190,23 @@ def test_a_missing_test_set_leaves_a_working_window(qtbot, network, monkeypatch)
     assert window.prediction is not None
     window.edit_neuron(1, 0, off=True)
     assert window.neuron_editor.edits
+
+
+def test_a_covered_browser_waits_for_new_answers_and_catches_up_when_shown(qtbot, window, digits):
+    window.show()
+    qtbot.waitExposed(window)
+    browser = window.test_digits
+    window.bring_forward(window.test_digits_dock)
+    browser.show_index(0)
+    qtbot.waitUntil(lambda: "network says" in browser.verdict.text(), timeout=2_000)
+    window.evaluator.set_paused(True)  # as while training runs: no test-set answers meanwhile
+    window.test_digits_dock.hide()  # closed (or a tab behind another): it skips the new answers
+    before = browser.verdict.text()
+    new = window.network.copy()
+    new.biases[-1][:] = 0.0
+    new.biases[-1][int(digits.labels[0]) - 1] = 50.0  # now it answers the digit below the truth
+    window.state.update_parameters(new, False)
+    assert browser.verdict.text() == before
+    window.bring_forward(window.test_digits_dock)
+    answer = int(digits.labels[0]) - 1
+    qtbot.waitUntil(lambda: f"network says <b>{answer % 10}</b>" in browser.verdict.text(), timeout=2_000)

@@ -135,3 +135,20 @@ def test_one_undo_for_strokes_and_neuron_edits(qtbot, window, network):
     assert not window.undo_action.isEnabled()
     window.redo_action.trigger()
     assert window.network is edited
+
+
+def test_a_covered_editor_waits_for_new_weights_and_catches_up_when_shown(qtbot, window):
+    """Training shows ten networks a second; the editor, a tab behind the inspector, skips them
+    and shows the latest when its tab comes to the front."""
+    window.show()
+    qtbot.waitExposed(window)
+    editor = window.neuron_editor
+    editor.select(1, 0)
+    qtbot.waitUntil(lambda: editor.visibleRegion().isEmpty())  # the inspector's tab is in front
+    shown = editor.neuron_info.text()
+    new = window.network.copy()
+    new.biases[0][0] = 2.5
+    window.state.update_parameters(new, False)
+    assert editor.neuron_info.text() == shown
+    window.bring_forward(window.neuron_edit_dock)
+    qtbot.waitUntil(lambda: "bias +2.500" in editor.neuron_info.text(), timeout=2_000)
