@@ -7,13 +7,14 @@ Every part is built from the models it shows (``AppState``, ``NeuronSelection``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox, QWidget
 
 from ..core.mnist import DataError
 from ..core.network import Network
 from ..core.resources import default_weights_path
+from .docking import DockingWindow
 from .drawing.panel import DrawingPanel
 from .files.weight_sources import initial_network
 from .files.weights_menu import WeightsMenu
@@ -23,7 +24,6 @@ from .models.comparison import Comparison
 from .models.evaluator import Evaluator
 from .models.messages import Messages
 from .models.selection import NeuronSelection, SelectionKeys
-from .models.settings import read_bytes
 from .models.state import AppState
 from .models.undo import make_undo_stack
 from .panels.compare import ComparePanel
@@ -35,7 +35,6 @@ from .panels.prediction import PredictionPanel
 from .scene.controller import SceneController
 from .scene.network_scene import NetworkScene
 from .scripting import ScriptingInterface
-from .widgets.docks import available_area, clamp_to, fit_docks, show_full_tab_titles
 from .widgets.help import show_about, show_help
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -43,7 +42,7 @@ LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
-class MainWindow(ScriptingInterface, QMainWindow):
+class MainWindow(ScriptingInterface, DockingWindow):
     """The digitviz window.
 
     Parameters
@@ -61,13 +60,11 @@ class MainWindow(ScriptingInterface, QMainWindow):
     def __init__(self, weights=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("digitviz")
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         # The side columns run to the bottom; the weight images sit under the scene only, so they
         # add to the centre's height, not to the tall side columns' (and stay on view at 768 px).
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.last_error: str | None = None
-        self._fit_pending = False  # a fit to the screen is scheduled for the next event-loop turn
         network, problem = initial_network(weights)
 
         # The models: what every part shows.
@@ -94,7 +91,7 @@ class MainWindow(ScriptingInterface, QMainWindow):
         self.state.networkChanged.connect(self._on_state_network_changed)
         self.state.activationsChanged.connect(self._on_state_activations_changed)
         self._on_state_network_changed()
-        self._restore_settings()
+        self.restore_layout()
         if problem:
             self.report_error(problem)
 
@@ -226,32 +223,6 @@ class MainWindow(ScriptingInterface, QMainWindow):
             self.learning.set_average(kind, n)
         except DataError as exc:
             self.report_error(str(exc), "Average over test digits")
-
-    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
-        """Put ``widget`` in a dock with a stable object name (QSettings restores docks by name)."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        self.view_menu.addAction(dock.toggleViewAction())
-        # Whatever is shown, the window stays on its screen (checked once the layout settled).
-        dock.visibilityChanged.connect(self._schedule_fit)
-        dock.topLevelChanged.connect(self._schedule_fit)
-        # Docks in a tab group all stay "visible": a panel that skips work while covered
-        # (``catch_up``) is told when its tab comes to the front.
-        catch_up = getattr(widget, "catch_up", None)
-        if catch_up is not None:
-            dock.visibilityChanged.connect(lambda visible: catch_up() if visible else None)
-        return dock
-
-    def bring_forward(self, dock: QDockWidget) -> None:
-        """Show ``dock`` and bring its tab to the front."""
-        dock.show()
-        dock.raise_()
 
     # -- training and teaching (issue 11) ---------------------------------------------------------
 
@@ -435,58 +406,18 @@ class MainWindow(ScriptingInterface, QMainWindow):
     def _on_messages_status_shown(self, message: str, timeout_ms: int) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
-    # -- fitting the screen and settings ----------------------------------------------------------
+    # -- the window's layout ----------------------------------------------------------------------
 
-    def fit_to_screen(self, area=None) -> None:
-        """Tabify docks until the window fits ``area`` (default: its screen's available area)
-        with every shown dock, then keep the window inside it."""
-        area = area if area is not None else available_area(self)
-        if area is None:
-            return
-        fit_docks(self, area, [
+    def fit_stacks(self):
+        """Docks tabbed, in this order, onto the inspector or the canvas when the screen is short."""
+        return [
             (self.inspector_dock, [self.network_info_dock, self.compare_dock, self.gallery_dock]),
             (self.drawing_dock, [self.test_digits_dock]),
             (self.inspector_dock, [self.prediction_dock]),
-        ])
+        ]
 
-    @Slot()
-    def _schedule_fit(self) -> None:
-        if not self._fit_pending and self.isVisible():
-            self._fit_pending = True
-            QTimer.singleShot(0, self._on_fit_timer)
-
-    @Slot()
-    def _on_fit_timer(self) -> None:
-        self._fit_pending = False
-        self.fit_to_screen()
-
-    def _restore_settings(self) -> None:
-        geometry = read_bytes("window/geometry")
-        if geometry is not None and self.restoreGeometry(geometry):
-            state = read_bytes("window/state")
-            if state is not None:
-                self.restoreState(state)
-            self.fit_to_screen()
-            return
-        area = available_area(self)
-        width = min(1600, int(area.width() * 0.95)) if area else 1300
-        height = min(1000, int(area.height() * 0.92)) if area else 720
-        self.resize(width, height)
-        self.fit_to_screen()
+    def first_run_layout(self) -> None:
         self.inspector_dock.raise_()
         self.drawing_dock.raise_()
-        # First run: side columns only as wide as their contents need, the rest for the network.
+        # Side columns only as wide as their contents need, the rest for the network.
         self.resizeDocks([self.drawing_dock, self.prediction_dock], [290, 420], Qt.Orientation.Horizontal)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        show_full_tab_titles(self)
-        area = available_area(self)
-        if area is not None:
-            clamp_to(self, area)
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        super().closeEvent(event)
