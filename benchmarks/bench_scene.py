@@ -101,7 +101,7 @@ def _animation_fps(app, scene: NetworkScene, counter, repeats: int = 3) -> tuple
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
         elapsed = time.perf_counter() - t0
         fps.append((counter.count - before) / elapsed)
-        ticks.append(scene._anim.frames / elapsed)
+        ticks.append(scene._forward.clock.frames / elapsed)
     return float(np.median(fps)), float(np.median(ticks))
 
 
