@@ -10,11 +10,40 @@ on a reset.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...core.network import Network
 from ...core.timeline import MAX_SNAPSHOTS, thin_snapshots
-from .training_settings import _Series
 
 COST_SMOOTHING = 0.05  # weight of the newest step in the smoothed cost curve
+
+
+class Series:
+    """A growing pair of float arrays (x, y), appended to without copying everything each time."""
+
+    def __init__(self) -> None:
+        self._x = np.empty(1024)
+        self._y = np.empty(1024)
+        self._n = 0
+
+    def append(self, x: float, y: float) -> None:
+        if self._n == len(self._x):
+            self._x = np.concatenate([self._x, np.empty_like(self._x)])
+            self._y = np.concatenate([self._y, np.empty_like(self._y)])
+        self._x[self._n] = x
+        self._y[self._n] = y
+        self._n += 1
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Views (n,), (n,) of what was appended; valid until the next append."""
+        return self._x[: self._n], self._y[: self._n]
+
+    @property
+    def last(self) -> float | None:
+        return float(self._y[self._n - 1]) if self._n else None
+
+    def __len__(self) -> int:
+        return self._n
 
 
 class RunHistory:
@@ -32,9 +61,9 @@ class RunHistory:
 
     def __init__(self) -> None:
         self.batches_done = 0
-        self.costs = _Series()
+        self.costs = Series()
         self._smoothed: float | None = None
-        self.accuracy = _Series()
+        self.accuracy = Series()
         self.epoch_seconds: list[float] = []
         self._epoch_busy = 0.0  # seconds the worker's steps took so far in the current epoch
         self.snapshots: list[tuple[int, Network]] = []

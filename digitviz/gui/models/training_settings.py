@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from ...core.trainer import TrainerSettings
 
 STARTS = ("fresh", "untrained", "current")
@@ -65,31 +63,3 @@ class TrainingSettings:
         d = asdict(self)
         d["hidden"] = list(self.hidden)
         return d
-
-
-class _Series:
-    """A growing pair of float arrays (x, y), appended to without copying everything each time."""
-
-    def __init__(self) -> None:
-        self._x = np.empty(1024)
-        self._y = np.empty(1024)
-        self._n = 0
-
-    def append(self, x: float, y: float) -> None:
-        if self._n == len(self._x):
-            self._x = np.concatenate([self._x, np.empty_like(self._x)])
-            self._y = np.concatenate([self._y, np.empty_like(self._y)])
-        self._x[self._n] = x
-        self._y[self._n] = y
-        self._n += 1
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Views (n,), (n,) of what was appended; valid until the next append."""
-        return self._x[: self._n], self._y[: self._n]
-
-    @property
-    def last(self) -> float | None:
-        return float(self._y[self._n - 1]) if self._n else None
-
-    def __len__(self) -> int:
-        return self._n
