@@ -14,22 +14,20 @@ Everything is built once; a selection or a new drawing only hands new arrays to 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from ...core.excite import excite
 from ...core.names import grid_side, layer_name, neuron_name
 from ...core.network import Network
 from ..models.selection import NeuronSelection
 from ..models.state import AppState
 from ..widgets.docks import is_covered
-from ..workers.background import BackgroundTask
 from .bar_chart import WeightBars
+from .excite_search import ExciteSearch
 from .text import formula_html, pixel_html
 from .weight_image import INK, DivergingImage, graphics_widget
 
 SEARCHING = "what excites it: searching&hellip;"
-EXCITE_DELAY_MS = 150  # the weights must hold still this long before "what excites it" is searched
 
 PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to see what it "
                "computes.</p><p>Arrow keys move the selection: up/down within a layer, left/right "
@@ -70,15 +68,8 @@ class InspectorPanel(QWidget):
         self._selection = selection
         self._dirty = True
         self._generation = 0  # bumped whenever the weights change: the key of every cache below
-        self._excite_cache: dict[tuple, np.ndarray] = {}
-        self._excite_task: BackgroundTask | None = None
-        self._excite_key: tuple | None = None
-        # The search starts once the weights hold still a moment: training changes them ten times
-        # a second, and a search begun for each change would only be cancelled by the next.
-        self._excite_delay = QTimer(self)
-        self._excite_delay.setSingleShot(True)
-        self._excite_delay.setInterval(EXCITE_DELAY_MS)
-        self._excite_delay.timeout.connect(self._on_excite_delay_timeout)
+        self._excite = ExciteSearch(state, self)
+        self._excite.found.connect(self._on_excite_found)
         self._shown: tuple[int, int] | None = None
         self._hover_source: dict = {}
         self._shown_bars: tuple | None = None  # what the bar chart was last built for
@@ -218,7 +209,7 @@ class InspectorPanel(QWidget):
         self._ensure_fresh()
         page = self._page_of(self._shown)
         key = self._excite_key_for(self._shown) if page in (1, 2) else None
-        return self._excite_cache.get(key) if key is not None else None
+        return self._excite.result(key) if key is not None else None
 
     @property
     def shown_neuron(self) -> tuple[int, int] | None:
@@ -248,7 +239,7 @@ class InspectorPanel(QWidget):
         # The one invalidation: every cache below is keyed by this generation of the weights.
         # The state announces the new activations next, and that refreshes the page.
         self._generation += 1
-        self._excite_cache.clear()
+        self._excite.clear()
         self._dirty = True
 
     @Slot(bool)
@@ -287,7 +278,7 @@ class InspectorPanel(QWidget):
             self.title.setText("<b>Inspector</b>: no neuron selected")
             self.formula.setText("")
             self.hover.setText(" ")
-            self._cancel_excite()
+            self._excite.cancel()
             return
         layer, index = neuron
         self.title.setText(f"<b>{neuron_name(net, layer, index)}</b>")
@@ -295,7 +286,7 @@ class InspectorPanel(QWidget):
         zs, acts = self._evaluation(net)
         if page == 3:
             self._show_pixel(net, index, acts, blank)
-            self._cancel_excite()
+            self._excite.cancel()
             return
         wx = float(zs[layer - 1][index] - net.biases[layer - 1][index])
         self.formula.setText(formula_html(net, layer, index, wx, float(net.biases[layer - 1][index]),
@@ -361,48 +352,22 @@ class InspectorPanel(QWidget):
         if not side:
             return
         key = self._excite_key_for((layer, index))
-        if key in self._excite_cache:
-            image = self._excite_cache[key]  # None: the search failed (said in the title)
+        if self._excite.has(key):
+            image = self._excite.result(key)  # None: the search failed (said in the title)
             view.set_title("what excites it" if image is not None else "what excites it: search failed")
             view.set_image(image.reshape(side, side) if image is not None else np.zeros((side, side)))
             return
-        if self._excite_key == key and (self._excite_task is not None or self._excite_delay.isActive()):
+        if self._excite.is_pending(key):
             return  # still searching, or about to
-        self._cancel_excite()
         if view.title.text != SEARCHING:  # training: already searching for the previous weights
             view.set_title(SEARCHING)
             view.set_image(np.zeros((side, side)))
-        self._excite_key = key
-        self._excite_delay.start()
+        self._excite.search(key)
 
-    @Slot()
-    def _on_excite_delay_timeout(self) -> None:
-        key = self._excite_key
-        if key is None or self._excite_task is not None:
-            return
-        _, layer, index = key
-        # A copy: the search runs on another thread while the model's arrays may be edited.
-        task = BackgroundTask(excite, self._state.network.copy(), layer, index, parent=self)
-        task.finished.connect(lambda result, key=key: self._on_excite_done(key, result))
-        task.failed.connect(lambda message, key=key: self._on_excite_done(key, None))
-        self._excite_task = task.start()
-
-    def _on_excite_done(self, key: tuple, image: np.ndarray | None) -> None:
-        self._excite_cache[key] = image
-        if self._excite_key == key:
-            self._excite_task.deleteLater()
-            self._excite_task = None
-            self._excite_key = None
-            if self._excite_key_for(self._shown) == key:
-                self._refresh()
-
-    def _cancel_excite(self) -> None:
-        self._excite_delay.stop()
-        if self._excite_task is not None:
-            self._excite_task.cancel()  # its late result is dropped; the worker sees cancelled()
-            self._excite_task.deleteLater()
-            self._excite_task = None
-        self._excite_key = None
+    @Slot(object)
+    def _on_excite_found(self, key: tuple) -> None:
+        if self._excite_key_for(self._shown) == key:
+            self._refresh()
 
     # -- mouse ------------------------------------------------------------------------------------
 
