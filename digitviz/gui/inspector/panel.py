@@ -9,6 +9,8 @@
   and cached per network.
 
 Everything is built once; a selection or a new drawing only hands new arrays to existing items.
+The pages' pictures and bars are in :mod:`.neuron_pages`, the search in :mod:`.excite_search`;
+this panel chooses the page, fills in the formula and offers the scripting interface.
 """
 
 from __future__ import annotations
@@ -17,29 +19,20 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from ...core.names import grid_side, layer_name, neuron_name
+from ...core.names import grid_side, neuron_name
 from ...core.network import Network
 from ..models.selection import NeuronSelection
 from ..models.state import AppState
 from ..widgets.docks import is_covered
-from .bar_chart import WeightBars
 from .excite_search import ExciteSearch
+from .neuron_pages import FirstLayerPage, InputPage, LaterLayerPage
 from .text import formula_html, pixel_html
-from .weight_image import INK, DivergingImage, graphics_widget
 
 SEARCHING = "what excites it: searching&hellip;"
 
 PLACEHOLDER = ("<p><b>Click a neuron</b> in the network (or a weight image) to see what it "
                "computes.</p><p>Arrow keys move the selection: up/down within a layer, left/right "
                "across layers. Esc or a click on empty space deselects.</p>")
-
-
-def _equal_columns(view) -> None:
-    """Two columns of the same width, whatever the length of their titles."""
-    layout = view.ci.layout
-    for col in (0, 1):
-        layout.setColumnMinimumWidth(col, 190)
-        layout.setColumnStretchFactor(col, 1)
 
 
 def _made_with_page(page: int, name: str) -> property:
@@ -71,8 +64,6 @@ class InspectorPanel(QWidget):
         self._excite = ExciteSearch(state, self)
         self._excite.found.connect(self._on_excite_found)
         self._shown: tuple[int, int] | None = None
-        self._hover_source: dict = {}
-        self._shown_bars: tuple | None = None  # what the bar chart was last built for
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -95,6 +86,9 @@ class InspectorPanel(QWidget):
             stand_in = QWidget()
             stand_in.setMinimumSize(*size)
             self.pages.addWidget(stand_in)
+        self._first_page: FirstLayerPage | None = None
+        self._later_page: LaterLayerPage | None = None
+        self._input_page: InputPage | None = None
         self._weights_view = self._contribution_view = self._first_excite_view = None
         self._incoming_bars = self._gradient_view = self._later_excite_view = self._outgoing_bars = None
 
@@ -117,10 +111,13 @@ class InspectorPanel(QWidget):
     def _ensure_page(self, index: int) -> None:
         builder = self._builders.pop(index, None)
         if builder is not None:
+            page = builder()
+            page.neuronRequested.connect(self.neuronRequested)
+            page.hoverTextChanged.connect(self.hover.setText)
             stand_in = self.pages.widget(index)
             self.pages.removeWidget(stand_in)
             stand_in.deleteLater()
-            self.pages.insertWidget(index, builder())
+            self.pages.insertWidget(index, page.view)
 
     weights_view = _made_with_page(1, "_weights_view")
     contribution_view = _made_with_page(1, "_contribution_view")
@@ -130,54 +127,21 @@ class InspectorPanel(QWidget):
     later_excite_view = _made_with_page(2, "_later_excite_view")
     outgoing_bars = _made_with_page(3, "_outgoing_bars")
 
-    def _build_first_page(self) -> QWidget:
-        view = graphics_widget()
-        self._weights_view = DivergingImage("weights w")
-        self._contribution_view = DivergingImage("w &times; x: this drawing")
-        self._first_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
-        view.addItem(self._weights_view, row=0, col=0)
-        view.addItem(self._contribution_view, row=0, col=1)
-        view.addItem(self._first_excite_view, row=1, col=0)
-        legend = view.addLabel("<b style='color:#2b8fb0'>blue</b>: ink here<br>turns it on<br>"
-                               "<b style='color:#e0453a'>red</b>: ink here<br>turns it off<br>"
-                               "white: no say", row=1, col=1, size="8pt", justify="left")
-        legend.setMaximumWidth(120)
-        _equal_columns(view)
-        for image in (self._weights_view, self._contribution_view, self._first_excite_view):
-            self._connect_pixels(image)
-        view.setMinimumSize(400, 250)
-        return view
+    def _build_first_page(self) -> FirstLayerPage:
+        page = self._first_page = FirstLayerPage(self._state, self)
+        self._weights_view, self._contribution_view = page.weights, page.contribution
+        self._first_excite_view = page.excite
+        return page
 
-    def _build_later_page(self) -> QWidget:
-        view = graphics_widget()
-        self._incoming_bars = WeightBars()
-        self._gradient_view = DivergingImage("d a / d x: each pixel's pull now")
-        self._later_excite_view = DivergingImage("what excites it", colormap=INK, symmetric=False)
-        view.addItem(self._incoming_bars, row=0, col=0, colspan=2)
-        view.addItem(self._gradient_view, row=1, col=0)
-        view.addItem(self._later_excite_view, row=1, col=1)
-        _equal_columns(view)
-        view.ci.layout.setRowStretchFactor(0, 2)
-        view.ci.layout.setRowStretchFactor(1, 3)
-        self._incoming_bars.barClicked.connect(self._on_incoming_bars_clicked)
-        self._incoming_bars.barHovered.connect(self._on_incoming_bars_hovered)
-        self._connect_pixels(self._gradient_view)
-        self._connect_pixels(self._later_excite_view)
-        view.setMinimumSize(400, 270)
-        return view
+    def _build_later_page(self) -> LaterLayerPage:
+        page = self._later_page = LaterLayerPage(self._state, self)
+        self._incoming_bars, self._gradient_view, self._later_excite_view = page.bars, page.gradient, page.excite
+        return page
 
-    def _build_input_page(self) -> QWidget:
-        view = graphics_widget()
-        self._outgoing_bars = WeightBars()
-        view.addItem(self._outgoing_bars, row=0, col=0)
-        self._outgoing_bars.barClicked.connect(self._on_outgoing_bars_clicked)
-        self._outgoing_bars.barHovered.connect(self._on_outgoing_bars_hovered)
-        view.setMinimumHeight(180)
-        return view
-
-    def _connect_pixels(self, image: DivergingImage) -> None:
-        image.item.pixelClicked.connect(self._on_image_pixel_clicked)
-        image.item.pixelHovered.connect(lambda r, c, image=image: self._on_image_pixel_hovered(image, r, c))
+    def _build_input_page(self) -> InputPage:
+        page = self._input_page = InputPage(self._state, self)
+        self._outgoing_bars = page.bars
+        return page
 
     # -- scripting / test interface ---------------------------------------------------------------
 
@@ -285,16 +249,18 @@ class InspectorPanel(QWidget):
         blank = self._state.activations is None
         zs, acts = self._evaluation(net)
         if page == 3:
-            self._show_pixel(net, index, acts, blank)
+            value = float(acts[0][index])
+            self._input_page.show_pixel(net, index, value, self._generation)
+            self.formula.setText(pixel_html(net, index, value, blank))
             self._excite.cancel()
             return
         wx = float(zs[layer - 1][index] - net.biases[layer - 1][index])
         self.formula.setText(formula_html(net, layer, index, wx, float(net.biases[layer - 1][index]),
                                           float(zs[layer - 1][index]), float(acts[layer][index]), blank))
         if page == 1:
-            self._show_first(net, index, acts[0])
+            self._first_page.show_neuron(net, index, acts[0])
         else:
-            self._show_later(net, layer, index, acts)
+            self._later_page.show_neuron(net, layer, index, acts, self._generation)
         self._show_excite(net, layer, index, page)
 
     def _evaluation(self, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -302,42 +268,6 @@ class InspectorPanel(QWidget):
         if self._state.activations is not None:
             return self._state.weighted_inputs, self._state.activations
         return net.forward_full(np.zeros(net.sizes[0]))
-
-    def _show_first(self, net: Network, index: int, x: np.ndarray) -> None:
-        side = grid_side(net.sizes[0])
-        w = net.weights[0][index]
-        image = w.reshape(side, side)
-        self.weights_view.set_image(image)
-        limit = float(np.max(np.abs(w))) or 1.0
-        self.contribution_view.set_image((w * x).reshape(side, side), limit=limit)
-        self._hover_source = {"w": image, "x": x.reshape(side, side)}
-
-    def _show_later(self, net: Network, layer: int, index: int, acts: list[np.ndarray]) -> None:
-        w = net.weights[layer - 1][index]
-        if self._shown_bars != (self._generation, layer, index):
-            labels = [str(i) for i in range(w.size)]
-            self.incoming_bars.set_bars(w, labels)
-            self.incoming_bars.setTitle(f"incoming weights from {layer_name(net, layer - 1)}",
-                                        size="9pt")
-            self._shown_bars = (self._generation, layer, index)
-        self.incoming_bars.set_flow(w * acts[layer - 1])
-        x = acts[0]
-        side = grid_side(net.sizes[0])
-        gradient = net.input_gradient(x, layer, index)
-        if side:
-            self.gradient_view.set_image(gradient.reshape(side, side))
-        self._hover_source = {"w": w, "a": acts[layer - 1]}
-
-    def _show_pixel(self, net: Network, index: int, acts: list[np.ndarray], blank: bool) -> None:
-        w = net.weights[0][:, index]
-        if self._shown_bars != (self._generation, 0, index):
-            self.outgoing_bars.set_bars(w, [str(i) for i in range(w.size)])
-            self.outgoing_bars.setTitle(f"outgoing weights to {layer_name(net, 1)}", size="9pt")
-            self._shown_bars = (self._generation, 0, index)
-        value = float(acts[0][index])
-        self.outgoing_bars.set_flow(w * value)
-        self.formula.setText(pixel_html(net, index, value, blank))
-        self._hover_source = {"w": w, "x": value}
 
     # -- what excites it --------------------------------------------------------------------------
 
@@ -368,49 +298,3 @@ class InspectorPanel(QWidget):
     def _on_excite_found(self, key: tuple) -> None:
         if self._excite_key_for(self._shown) == key:
             self._refresh()
-
-    # -- mouse ------------------------------------------------------------------------------------
-
-    @Slot(int)
-    def _on_incoming_bars_clicked(self, i: int) -> None:
-        if self._shown is not None:
-            self.neuronRequested.emit(self._shown[0] - 1, i)
-
-    @Slot(int)
-    def _on_outgoing_bars_clicked(self, i: int) -> None:
-        self.neuronRequested.emit(1, i)
-
-    @Slot(int, int)
-    def _on_image_pixel_clicked(self, row: int, col: int) -> None:
-        side = grid_side(self._state.network.sizes[0])
-        if side:
-            self.neuronRequested.emit(0, row * side + col)
-
-    @Slot(int)
-    def _on_incoming_bars_hovered(self, i: int) -> None:
-        src = self._hover_source
-        if i < 0 or "a" not in src or self._shown is None:
-            self.hover.setText(" ")
-            return
-        w, a = float(src["w"][i]), float(src["a"][i])
-        name = neuron_name(self._state.network, self._shown[0] - 1, i)
-        self.hover.setText(f"from {name}: w = {w:+.3f}, a = {a:.3f}, w×a = {w * a:+.3f}  (click: select it)")
-
-    @Slot(int)
-    def _on_outgoing_bars_hovered(self, i: int) -> None:
-        src = self._hover_source
-        if i < 0 or "x" not in src or np.ndim(src.get("x")) != 0:
-            self.hover.setText(" ")
-            return
-        w, x = float(src["w"][i]), float(src["x"])
-        self.hover.setText(f"to {neuron_name(self._state.network, 1, i)}: w = {w:+.3f}, x×w = {x * w:+.3f}"
-                           "  (click: select it)")
-
-    def _on_image_pixel_hovered(self, image: DivergingImage, row: int, col: int) -> None:
-        value = image.value_at(row, col)
-        if value is None:
-            self.hover.setText(" ")
-            return
-        label = {id(self._weights_view): "w", id(self._contribution_view): "w×x",
-                 id(self._gradient_view): "da/dx"}.get(id(image), "x")
-        self.hover.setText(f"pixel (row {row}, col {col}): {label} = {value:+.4f}  (click: select the pixel)")
