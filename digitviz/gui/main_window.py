@@ -25,7 +25,7 @@ from .models.evaluator import Evaluator
 from .models.messages import Messages
 from .models.selection import NeuronSelection, SelectionKeys
 from .models.state import AppState
-from .models.undo import make_undo_stack
+from .models.undo import make_undo_actions, make_undo_stack
 from .panels.compare import ComparePanel
 from .panels.digit_browser import DigitBrowser
 from .panels.evaluation import EvaluationView
@@ -35,7 +35,7 @@ from .panels.prediction import PredictionPanel
 from .scene.controller import SceneController
 from .scene.network_scene import NetworkScene
 from .scripting import ScriptingInterface
-from .widgets.help import show_about, show_help
+from .widgets.help import fill_help_menu
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -305,24 +305,11 @@ class MainWindow(ScriptingInterface, DockingWindow):
         self.file_menu.addAction(self.quit_action)
 
         # One undo history for strokes and network edits: the menu names what comes back.
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        # Ctrl+Shift+Z everywhere, plus the platform's own redo key (Ctrl+Y on Windows).
-        shift_z = QKeySequence("Ctrl+Shift+Z")
-        self.redo_action.setShortcuts([shift_z] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-                                                   if k != shift_z])
+        self.undo_action, self.redo_action = make_undo_actions(self.undo_stack, self)
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
-
-        help_action = QAction("&How to read this", self)
-        help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
-        help_action.triggered.connect(self._on_help_triggered)
-        self.help_menu.addAction(help_action)
-        about_action = QAction("&About digitviz", self)
-        about_action.triggered.connect(self._on_about_triggered)
-        self.help_menu.addAction(about_action)
+        fill_help_menu(self.help_menu, self)
 
     def _finish_menus(self) -> None:
         """The parts' actions, placed: Edit gets Clear and Save edited; View and File the scene's."""
@@ -338,14 +325,6 @@ class MainWindow(ScriptingInterface, DockingWindow):
                 self.view_menu.insertSeparator(first)
             else:
                 self.view_menu.insertAction(first, action)
-
-    @Slot()
-    def _on_help_triggered(self) -> None:
-        show_help(self)
-
-    @Slot()
-    def _on_about_triggered(self) -> None:
-        show_about(self)
 
     # -- selection --------------------------------------------------------------------------------
 

@@ -90,3 +90,20 @@ def test_new_weights_repaint_the_scene_once(qtbot):
     # A result arriving from the thread pool may add a paint now and then; two paints for every
     # update (the defect) would make the median 2.
     assert min(counts) >= 1 and sorted(counts)[len(counts) // 2] == 1, counts
+
+
+def test_the_help_menu_explains_the_picture_on_f1(qtbot):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    how, about = window.help_menu.actions()
+    assert how.text() == "&How to read this" and about.text() == "&About digitviz"
+    assert how.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
+    how.trigger()
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()))
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert box.windowTitle() == "How to read this" and "Click a neuron" in box.text()
+    box.close()

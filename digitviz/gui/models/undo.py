@@ -8,7 +8,7 @@ canvas in a test) makes its own stack.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from ...core.edit import NeuronEdit
 from ...core.network import Network
@@ -67,6 +67,17 @@ class NeuronEditCommand(SetNetworkCommand):
         self.edit = edit
         text = f"{self.KINDS.get(edit.kind, edit.kind)} of neuron {edit.index} (layer {edit.layer})"
         super().__init__(state, edit.apply(state.network), text)
+
+
+def make_undo_actions(stack: QUndoStack, parent) -> tuple[QAction, QAction]:
+    """Undo and Redo for ``stack``, named after what comes back, with the platform's keys:
+    Ctrl+Shift+Z everywhere for Redo, plus the platform's own (Ctrl+Y on Windows)."""
+    undo = stack.createUndoAction(parent, "&Undo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo = stack.createRedoAction(parent, "&Redo")
+    shift_z = QKeySequence("Ctrl+Shift+Z")
+    redo.setShortcuts([shift_z] + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k != shift_z])
+    return undo, redo
 
 
 def network_chain(stack: QUndoStack, current: Network) -> list[SetNetworkCommand]:

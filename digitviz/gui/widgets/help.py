@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from ... import __version__
 
@@ -37,3 +38,9 @@ def show_about(parent: QWidget) -> None:
         "reads a handwritten digit.</p><p>MNIST test digits: Yann LeCun, Corinna Cortes and "
         "Christopher J.C. Burges, CC BY-SA 3.0.</p>",
     )
+
+
+def fill_help_menu(menu: QMenu, parent: QWidget) -> None:
+    """"How to read this" (F1) and "About digitviz", their boxes shown over ``parent``."""
+    menu.addAction("&How to read this", QKeySequence(QKeySequence.StandardKey.HelpContents), lambda: show_help(parent))
+    menu.addAction("&About digitviz", lambda: show_about(parent))
