@@ -7,9 +7,11 @@ the start so the axes stay put while the curves grow; a dashed line marks the sn
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QElapsedTimer, Qt, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QWidget
 
@@ -19,6 +21,17 @@ from ..widgets.colors import POSITIVE, WINNER
 PLOT_INTERVAL_MS = 400  # how often the curves redraw while training
 MIN_HEIGHT = 90  # pixels: what the panel keeps for the curves, also before they are made
 AXIS_WIDTH = 36  # pixels for the y axis' tick labels ("0.25", "2.5", "12")
+_ROUND_TOPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def cost_axis_top(highest: float) -> float:
+    """A round number at least a tenth above ``highest`` (> 0), 1.0 for none: the cost axis
+    grows in a few readable steps, each of which lays its ticks out again (about 10 ms)."""
+    if not highest > 0:
+        return 1.0
+    wanted = highest * 1.1
+    scale = 10.0 ** math.floor(math.log10(wanted))
+    return next(n * scale for n in _ROUND_TOPS if n * scale >= wanted)
 
 
 class TrainingCurves(pg.GraphicsLayoutWidget):
@@ -66,27 +79,25 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         for plot, marker in zip((self.cost_plot, self.accuracy_plot), self.markers):
             plot.addItem(marker, ignoreBounds=True)
             marker.hide()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(PLOT_INTERVAL_MS)
-        self._timer.timeout.connect(self.redraw)
+        self._since_redraw = QElapsedTimer()
         self._x_span = 0
         self._y_top = 0.0  # the cost plot's fixed top: raised only when a cost goes above it
         self._accuracy_points = -1
 
     def follow(self) -> None:
-        """New points: redraw soon while training, at once otherwise."""
-        if self._session.is_running():
-            if self._x_span != max(1, self._session.total_batches):
-                self.redraw()  # a run begins: lay the axes out now, not in the middle of it
-            elif not self._timer.isActive():
-                self._timer.start()
-        else:
-            self._timer.stop()
+        """New points (the session's poll): redraw now and then while training, at once otherwise.
+
+        The redraw happens in the poll's own turn of the event loop, never on a clock of its own:
+        the curves then paint before the window shows the live network that poll brought (one
+        turn later), not together with it in one long stall."""
+        running = self._session.is_running()
+        if (not running or self._x_span != max(1, self._session.total_batches)  # a run begins
+                or not self._since_redraw.isValid() or self._since_redraw.elapsed() >= PLOT_INTERVAL_MS):
             self.redraw()
 
     @Slot()
     def redraw(self) -> None:
+        self._since_redraw.start()
         s = self._session
         span = max(1, s.total_batches)
         if span != self._x_span:
@@ -94,12 +105,12 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
             for plot in (self.cost_plot, self.accuracy_plot):
                 plot.setXRange(0, span, padding=0.02)
         x, cost = s.cost_curve()
-        # Costs are never negative: from 0 to the highest cost so far, so the axes stay put (and
-        # their ticks are not laid out again) while the curve falls.
-        top = float(np.max(cost)) if len(cost) else 0.0
-        if top > self._y_top or (not len(cost) and self._y_top):
-            self._y_top = top
-            self.cost_plot.setYRange(0, top or 1.0, padding=0.05)
+        # Costs are never negative: from 0 to a round number above the highest cost so far, so
+        # the axes stay put (and their ticks are not laid out again) while the curve falls.
+        highest = float(np.max(cost)) if len(cost) else 0.0
+        if highest > self._y_top or (not len(cost) and self._y_top != 1.0):
+            self._y_top = cost_axis_top(highest)
+            self.cost_plot.setYRange(0, self._y_top, padding=0.0)
         self.cost_curve.setData(x, cost)
         bx, accuracy = s.accuracy_curve()
         if len(bx) != self._accuracy_points:  # a point every eighth of an epoch: mostly unchanged

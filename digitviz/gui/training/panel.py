@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLa
 
 from ..models.training import TrainingSession
 from ..models.training_settings import TrainingSettings
+from ..widgets.status_line import StatusLine
 from .curves import MIN_HEIGHT, TrainingCurves
 from .settings_form import TrainingSettingsForm
 
@@ -139,12 +140,9 @@ class TrainingPanel(QWidget):
         self._buttons = QHBoxLayout()
         for b in (self.start_button, self.pause_button, self.step_button, self.reset_button):
             self._buttons.addWidget(b)
-        self.status_label = QLabel()
-        self.status_label.setTextFormat(Qt.TextFormat.RichText)
         # It changes ten times a second while training: it wraps within the dock, in two lines'
-        # room from the start, so a longer text never widens the dock or relays the window out.
-        self.status_label.setWordWrap(True)
-        self.status_label.setMinimumHeight(2 * self.status_label.fontMetrics().lineSpacing())
+        # room, and changing it never widens the dock or lays the window out again.
+        self.status_label = StatusLine(lines=2)
 
     def _build_timeline(self) -> None:
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -156,11 +154,9 @@ class TrainingPanel(QWidget):
         self.play_button.setCheckable(True)
         self.play_button.setToolTip("Replay the learning like a film")
         self.play_button.toggled.connect(self._on_play_button_toggled)
-        self.snapshot_label = QLabel("no snapshots")
-        # As wide as its longest text from the start ("64/64: 937,500 batches"): a snapshot added
-        # while training must not widen the dock.
-        widest = self.snapshot_label.fontMetrics().horizontalAdvance("64/64: 937,500 batches")
-        self.snapshot_label.setMinimumWidth(widest)
+        # As wide as its longest text from the start: a snapshot added while training must not
+        # widen the dock (nor lay the window out again, as a QLabel's new text does).
+        self.snapshot_label = StatusLine("no snapshots", lines=1, widest="64/64: 937,500 batches")
         self._play_timer = QTimer(self)
         self._play_timer.setInterval(PLAY_INTERVAL_MS)
         self._play_timer.timeout.connect(self._on_play_timer_timeout)

@@ -15,6 +15,7 @@ from digitviz.core.weightfiles import load_weights
 from digitviz.gui import MainWindow
 from digitviz.gui.files.weight_sources import read_recent
 from digitviz.gui.inspector.gallery import mosaic
+from digitviz.gui.training.curves import cost_axis_top
 
 N_IMAGES = 640  # 20 mini-batches of 32 per epoch
 
@@ -291,6 +292,14 @@ def test_the_curves_are_made_when_the_panel_is_first_shown_and_show_the_run_so_f
     x, y = panel.plots.cost_curve.getData()
     assert len(x) == session.batches_done == 20
     np.testing.assert_allclose(y, session.cost_curve()[1])
+    # The cost axis ends at a round number a little above the highest cost.
+    top = panel.plots.cost_plot.viewRange()[1][1]
+    assert top == pytest.approx(cost_axis_top(float(np.max(y)))) and top >= 1.1 * np.max(y)
+
+
+@pytest.mark.parametrize("highest, top", [(2.35, 3.0), (0.41, 0.5), (0.09, 0.1), (12.0, 15.0), (0.0, 1.0)])
+def test_the_cost_axis_grows_in_round_steps(highest, top):
+    assert cost_axis_top(highest) == pytest.approx(top)
 
 
 def test_the_changing_training_labels_never_widen_the_dock(window):
@@ -302,6 +311,40 @@ def test_the_changing_training_labels_never_widen_the_dock(window):
                                "test accuracy <b>99.9%</b>")
     panel.snapshot_label.setText("64/64: 937,500 batches")
     assert panel.minimumSizeHint().width() == width
+
+
+def test_the_changing_training_labels_never_lay_the_window_out_again(window, qtbot):
+    """A QLabel's new text asks every layout up to the main window to be computed again (and the
+    scene is then painted twice): the status line and the snapshot label only repaint themselves."""
+    from PySide6.QtCore import QEvent, QObject
+
+    panel = window.training_panel
+    window.show()
+    window.bring_forward(window.training_dock)
+    qtbot.waitExposed(window)
+    panel.plots  # noqa: B018 - the curves are made when first shown: not part of what is counted
+
+    class Count(QObject):
+        requests = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.LayoutRequest:
+                Count.requests += 1
+            return False
+
+    counter = Count()
+    panel.installEventFilter(counter)
+    for _ in range(40):  # the window settles: no layout asked for during 100 ms
+        Count.requests = 0
+        qtbot.wait(100)
+        if not Count.requests:
+            break
+    for k in range(5):
+        panel.status_label.setText(f"batch {k:,} / 1,875 · epoch 0.0{k} · test accuracy <b>9{k}.0%</b>")
+        panel.snapshot_label.setText(f"{k + 1}/9: {2 ** k:,} batches")
+        qtbot.wait(5)
+    assert Count.requests == 0
+    assert panel.status_label.text().startswith("batch 4 /")
 
 
 def test_a_live_network_is_shown_in_the_next_event_loop_turn_and_never_over_a_newer_one(window, qtbot):
